@@ -1,0 +1,94 @@
+import { fullName, legacyName } from '../util/names.js';
+import { FlapDetector } from './flapping.js';
+import type { JobConfig } from './job-config.js';
+import type { ManagedProcess } from './managed-process.js';
+
+/** Resolved OS identity of a job's processes. */
+export interface JobIdentity {
+  uid: number | undefined;
+  gid: number | undefined;
+}
+
+/**
+ * A job (process template) inside a session: its config, its target count,
+ * its lifecycle flags and its processes. Mutated only by the Manager.
+ */
+export class Job {
+  readonly sessionid: string;
+  readonly name: string;
+  config: JobConfig;
+  identity: JobIdentity;
+  /** Extra environment given at load time (library `load(..., env)`). */
+  loadEnv: Record<string, string>;
+  numprocesses: number;
+  /** While stopped, no kept process is spawned. */
+  stopped = false;
+  /** Loaded with start=false: nothing is spawned until started or scaled. */
+  idle = false;
+  /** Removed from its session: nothing is spawned ever again. */
+  unloaded = false;
+  /** Kept processes, oldest first. */
+  readonly kept: ManagedProcess[] = [];
+  /** One-off (committed) processes. */
+  readonly oneOff: ManagedProcess[] = [];
+  flapping: FlapDetector | undefined;
+  /** Pending automatic restart after flapping. */
+  retryTimer: NodeJS.Timeout | undefined;
+  /** Pending delayed respawn after fast consecutive failures. */
+  respawnTimer: NodeJS.Timeout | undefined;
+  /** Consecutive fast failures (spawn errors, exits within MIN_UPTIME). */
+  fastFailures = 0;
+  readonly loadOrder: number;
+
+  constructor(sessionid: string, config: JobConfig, identity: JobIdentity, loadEnv: Record<string, string>, loadOrder: number) {
+    this.sessionid = sessionid;
+    this.name = config.name;
+    this.config = config;
+    this.identity = identity;
+    this.loadEnv = loadEnv;
+    this.numprocesses = config.numprocesses;
+    this.flapping = config.flapping ? new FlapDetector(config.flapping) : undefined;
+    this.loadOrder = loadOrder;
+  }
+
+  get fullName(): string {
+    return fullName(this.sessionid, this.name);
+  }
+
+  get legacyName(): string {
+    return legacyName(this.sessionid, this.name);
+  }
+
+  /** At least one process (kept or one-off) is alive. */
+  get active(): boolean {
+    return this.kept.length + this.oneOff.length > 0;
+  }
+
+  get priority(): number {
+    return this.config.priority ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /** Every process of the job: kept, then one-off. */
+  get processes(): ManagedProcess[] {
+    return [...this.kept, ...this.oneOff];
+  }
+
+  /** Remove a process from the job's lists; true when it was a member. */
+  detach(process: ManagedProcess): boolean {
+    for (const list of [this.kept, this.oneOff]) {
+      const at = list.indexOf(process);
+      if (at >= 0) {
+        list.splice(at, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.respawnTimer) clearTimeout(this.respawnTimer);
+    this.retryTimer = undefined;
+    this.respawnTimer = undefined;
+  }
+}

@@ -1,0 +1,268 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import { NotFoundError, ForbiddenError, GafferError } from '../errors.js';
+import type { SpawnCommand } from './command.js';
+
+/** A chunk of output read from one of a process's streams. */
+export interface OutputChunk {
+  /** The stream label (a `redirect_output` label or a custom stream name). */
+  label: string;
+  /** True for a custom stream (events of type `READ`). */
+  custom: boolean;
+  data: Buffer;
+}
+
+export type OutputListener = (chunk: OutputChunk, process: ManagedProcess) => void;
+
+export interface ExitStatus {
+  exitStatus: number;
+  termSignal: number;
+}
+
+export interface ManagedProcessOptions {
+  pid: number;
+  /** Full job name (`session.name`). */
+  name: string;
+  command: SpawnCommand;
+  uid: number | undefined;
+  gid: number | undefined;
+  redirectOutput: string[];
+  redirectInput: boolean;
+  customStreams: string[];
+  detach: boolean;
+  once: boolean;
+  gracefulTimeout: number;
+  stopSignal: NodeJS.Signals | number;
+}
+
+/** How long to wait, after the process exited, for its pipes to drain before giving up on them. */
+const PIPE_DRAIN_TIMEOUT_MS = 2000;
+
+/**
+ * Owns one OS process: spawns it in its own process group, forwards its
+ * output, writes its stdin, stops it gracefully (stop signal to the group,
+ * SIGKILL after the graceful timeout) and reports its exit once, after its
+ * output pipes have been drained.
+ */
+export class ManagedProcess {
+  readonly pid: number;
+  readonly name: string;
+  readonly once: boolean;
+  readonly command: SpawnCommand;
+  readonly redirectOutput: string[];
+  readonly redirectInput: boolean;
+  readonly customStreams: string[];
+  readonly detach: boolean;
+  readonly createTime: number;
+  gracefulTimeout: number;
+  /** Set when the manager asked this process to stop: its exit is expected. */
+  stopRequested = false;
+  exit: ExitStatus | undefined;
+
+  readonly #options: ManagedProcessOptions;
+  readonly #outputListeners = new Set<OutputListener>();
+  readonly #custom = new Map<string, NodeJS.ReadWriteStream>();
+  #child: ChildProcess | undefined;
+  #killTimer: NodeJS.Timeout | undefined;
+  #exited: Promise<ExitStatus>;
+  #resolveExited!: (status: ExitStatus) => void;
+
+  constructor(options: ManagedProcessOptions) {
+    this.#options = options;
+    this.pid = options.pid;
+    this.name = options.name;
+    this.once = options.once;
+    this.command = options.command;
+    this.redirectOutput = options.redirectOutput;
+    this.redirectInput = options.redirectInput;
+    this.customStreams = options.customStreams;
+    this.detach = options.detach;
+    this.gracefulTimeout = options.gracefulTimeout;
+    this.createTime = Date.now() / 1000;
+    this.#exited = new Promise((resolve) => { this.#resolveExited = resolve; });
+  }
+
+  /** The OS pid (0 before a successful spawn). */
+  get osPid(): number {
+    return this.#child?.pid ?? 0;
+  }
+
+  get active(): boolean {
+    return this.#child !== undefined && this.exit === undefined;
+  }
+
+  /** Resolves with the exit status once the process has exited and its pipes are drained. */
+  get exited(): Promise<ExitStatus> {
+    return this.#exited;
+  }
+
+  /** Output labels this process can be read from (redirect_output labels, then custom streams). */
+  get labels(): string[] {
+    return [...new Set([...this.redirectOutput.filter((l) => l !== ''), ...this.customStreams])];
+  }
+
+  /**
+   * Spawn the OS process. Returns true when it started; otherwise the OS
+   * error (ENOENT for a missing binary, EACCES, EPERM for a uid that may not
+   * be used...) is passed to `onSpawnError`, synchronously or on the next
+   * tick. `onExit` is called exactly once after a successful spawn.
+   */
+  spawn(onExit: (status: ExitStatus) => void, onSpawnError: (err: NodeJS.ErrnoException) => void): boolean {
+    const o = this.#options;
+    const [outLabel, errLabel] = o.redirectOutput;
+    const stdio: Array<'pipe' | 'ignore'> = [
+      o.redirectInput ? 'pipe' : 'ignore',
+      outLabel ? 'pipe' : 'ignore',
+      errLabel ? 'pipe' : 'ignore',
+      ...o.customStreams.map(() => 'pipe' as const),
+    ];
+    let child: ChildProcess;
+    try {
+      child = spawn(o.command.file, o.command.args, {
+        cwd: o.command.cwd,
+        env: o.command.env,
+        stdio,
+        // A new session and process group: signals for gafferd's terminal don't reach it, and a
+        // stop can signal the whole group (shell pipelines, workers) at once.
+        detached: true,
+        uid: o.uid,
+        gid: o.gid,
+      });
+    } catch (err) {
+      onSpawnError(err as NodeJS.ErrnoException);
+      return false;
+    }
+    if (child.pid === undefined) {
+      // Node reports ENOENT/EACCES/... asynchronously; no exit event will follow.
+      child.once('error', (err) => onSpawnError(err as NodeJS.ErrnoException));
+      for (const s of child.stdio) (s as Readable | null)?.destroy?.();
+      return false;
+    }
+    this.#child = child;
+    child.on('error', () => { /* kill() on a dead process: reported through exit */ });
+    this.#wireStreams(child, outLabel, errLabel);
+    this.#watchExit(child, onExit);
+    return true;
+  }
+
+  /** Subscribe to every chunk of output of every label. */
+  onOutput(listener: OutputListener): () => void {
+    this.#outputListeners.add(listener);
+    return () => this.#outputListeners.delete(listener);
+  }
+
+  /** Send a signal to the process itself (not its group). */
+  kill(signal: NodeJS.Signals | number): void {
+    if (!this.active) return;
+    try {
+      process.kill(this.osPid, signal);
+    } catch { /* already gone */ }
+  }
+
+  /**
+   * Stop gracefully: the stop signal to the process group, then SIGKILL to
+   * the group after the graceful timeout. Resolves when the process exited.
+   */
+  stop(gracefulTimeout = this.gracefulTimeout): Promise<ExitStatus> {
+    this.stopRequested = true;
+    if (this.active && this.#killTimer === undefined) {
+      this.#signalGroup(this.#options.stopSignal);
+      this.#killTimer = setTimeout(() => this.#signalGroup('SIGKILL'), gracefulTimeout * 1000);
+      this.#killTimer.unref();
+    }
+    return this.#exited;
+  }
+
+  /** Write to stdin (no stream / `stdin`) or to a custom stream. */
+  write(data: Buffer | string, stream?: string): Promise<void> {
+    let target: Writable | NodeJS.WritableStream | null | undefined;
+    if (stream === undefined || stream === 'stdin') {
+      if (!this.redirectInput) {
+        throw new ForbiddenError('forbidden_write', `process ${this.pid} (${this.name}) does not accept input: its job has redirect_input = false`);
+      }
+      target = this.#child?.stdin;
+    } else {
+      target = this.#custom.get(stream);
+      if (!target) throw new NotFoundError('stream_not_found', `process ${this.pid} (${this.name}) has no stream '${stream}'`);
+    }
+    if (!target || !this.active) {
+      return Promise.reject(new GafferError('GAFFER_ERR_PROCESS_EXITED', 410, 'process_exited', `process ${this.pid} (${this.name}) has exited`));
+    }
+    const writable = target as Writable;
+    return new Promise((resolve, reject) => {
+      writable.write(data, (err) => (err ? reject(new GafferError('GAFFER_ERR_WRITE_FAILED', 500, 'EIO', `writing to process ${this.pid} failed: ${err.message}`, { cause: err })) : resolve()));
+    });
+  }
+
+  #wireStreams(child: ChildProcess, outLabel: string | undefined, errLabel: string | undefined): void {
+    child.stdin?.on('error', () => { /* EPIPE when the process exits: ignored */ });
+    this.#forward(child.stdout, outLabel, false);
+    this.#forward(child.stderr, errLabel, false);
+    this.#options.customStreams.forEach((label, i) => {
+      const stream = child.stdio[3 + i] as unknown as NodeJS.ReadWriteStream | null;
+      if (!stream) return;
+      this.#custom.set(label, stream);
+      (stream as unknown as Readable).on('error', () => {});
+      this.#forward(stream as unknown as Readable, label, true);
+    });
+  }
+
+  #forward(stream: Readable | null | undefined, label: string | undefined, custom: boolean): void {
+    if (!stream || !label) return;
+    stream.on('error', () => { /* reported through exit */ });
+    stream.on('data', (data: Buffer) => {
+      const chunk: OutputChunk = { label, custom, data };
+      for (const listener of this.#outputListeners) {
+        try {
+          listener(chunk, this);
+        } catch { /* a failing consumer never breaks the process */ }
+      }
+    });
+  }
+
+  // Exit is reported once the process has exited *and* its pipes are closed, so every byte it
+  // wrote is delivered first. Group members left behind are killed so no orphan keeps a pipe open.
+  #watchExit(child: ChildProcess, onExit: (status: ExitStatus) => void): void {
+    let status: ExitStatus | undefined;
+    let done = false;
+    let drainTimer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (done || !status) return;
+      done = true;
+      if (drainTimer) clearTimeout(drainTimer);
+      if (this.#killTimer) clearTimeout(this.#killTimer);
+      for (const s of [child.stdout, child.stderr, ...this.#custom.values()]) (s as Readable | null)?.destroy();
+      this.exit = status;
+      this.#outputListeners.clear();
+      onExit(status);
+      this.#resolveExited(status);
+    };
+    child.once('exit', (code, signal) => {
+      status = {
+        exitStatus: code ?? 0,
+        termSignal: signal ? signalToNumber(signal) : 0,
+      };
+      if (!this.detach) this.#signalGroup('SIGKILL', true);
+      drainTimer = setTimeout(finish, PIPE_DRAIN_TIMEOUT_MS);
+      drainTimer.unref();
+    });
+    child.once('close', finish);
+  }
+
+  #signalGroup(signal: NodeJS.Signals | number, evenIfExited = false): void {
+    const pgid = this.osPid;
+    if (!pgid || (!evenIfExited && !this.active)) return;
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      if (!evenIfExited) {
+        try { process.kill(pgid, signal); } catch { /* gone */ }
+      }
+    }
+  }
+}
+
+function signalToNumber(signal: NodeJS.Signals): number {
+  return (osConstants.signals as Record<string, number>)[signal] ?? 0;
+}

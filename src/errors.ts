@@ -1,0 +1,95 @@
+// One error vocabulary for the whole project: every error that can reach an
+// operator or an HTTP client is a GafferError with a stable code, an HTTP
+// status and the wire "reason" string of the original gaffer API.
+
+export interface GafferErrorOptions {
+  cause?: unknown;
+  /** Extra machine-readable details (job name, pid, expected form...). */
+  details?: Record<string, unknown>;
+}
+
+/** Base class: `code` is stable (GAFFER_ERR_*), `status` is the HTTP status, `reason` the wire reason. */
+export class GafferError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: string, status: number, reason: string, message: string, options: GafferErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = status;
+    this.reason = reason;
+    this.details = options.details;
+  }
+
+  /** The unified error body of the HTTP API: `{error, errno, reason}`. */
+  toJSON(): { error: string; errno: number; reason: string } {
+    return { error: this.reason, errno: this.status, reason: this.reason };
+  }
+}
+
+export class BadRequestError extends GafferError {
+  constructor(reason: string, message: string, options?: GafferErrorOptions) {
+    super(codeFor('BAD_REQUEST', reason), 400, reason, message, options);
+  }
+}
+
+export class UnauthorizedError extends GafferError {
+  constructor(reason: string, message: string, options?: GafferErrorOptions) {
+    super(codeFor('UNAUTHORIZED', reason), 401, reason, message, options);
+  }
+}
+
+export class ForbiddenError extends GafferError {
+  constructor(reason: string, message: string, options?: GafferErrorOptions) {
+    super(codeFor('FORBIDDEN', reason), 403, reason, message, options);
+  }
+}
+
+export class NotFoundError extends GafferError {
+  constructor(reason: string, message: string, options?: GafferErrorOptions) {
+    super(codeFor('NOT_FOUND', reason), 404, reason, message, options);
+  }
+}
+
+export class ConflictError extends GafferError {
+  constructor(reason: string, message: string, options?: GafferErrorOptions) {
+    super(codeFor('CONFLICT', reason), 409, reason, message, options);
+  }
+}
+
+/** A process could not be spawned (missing binary, bad cwd, uid not permitted...). */
+export class SpawnError extends GafferError {
+  constructor(message: string, options?: GafferErrorOptions) {
+    super('GAFFER_ERR_PROCESS_SPAWN', 500, 'spawn_failed', message, options);
+  }
+}
+
+/** The configuration file or a command-line option is invalid. */
+export class ConfigError extends GafferError {
+  constructor(message: string, options?: GafferErrorOptions) {
+    super('GAFFER_ERR_CONFIG_INVALID', 400, 'invalid_config', message, options);
+  }
+}
+
+/** The manager is stopping or stopped and refuses new work. */
+export class StoppedError extends GafferError {
+  constructor(message = 'the manager is stopping; no new work is accepted') {
+    super('GAFFER_ERR_MANAGER_STOPPED', 503, 'manager_stopped', message);
+  }
+}
+
+// GAFFER_ERR_<NOUN>_<PROBLEM> derived from the wire reason, e.g. not_found -> GAFFER_ERR_NOT_FOUND.
+function codeFor(kind: string, reason: string): string {
+  const noun = reason.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+  return noun ? `GAFFER_ERR_${noun}` : `GAFFER_ERR_${kind}`;
+}
+
+/** True when `err` is a GafferError (also across duplicated module instances). */
+export function isGafferError(err: unknown): err is GafferError {
+  return err instanceof GafferError ||
+    (typeof err === 'object' && err !== null && typeof (err as GafferError).code === 'string' &&
+      typeof (err as GafferError).status === 'number' && typeof (err as GafferError).reason === 'string');
+}

@@ -1,0 +1,94 @@
+// Enforces the layering of docs/architecture.md: imports point down, siblings
+// don't import each other, the core stays free of servers and CLI libraries.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, dirname, resolve } from 'node:path';
+import { test } from 'node:test';
+import { ROOT } from './helpers/paths.js';
+
+const SRC = join(ROOT, 'src');
+
+const LAYER: Record<string, number> = {
+  'errors.ts': 0,
+  util: 1, protocol: 1,
+  core: 2,
+  config: 3, httpkit: 3, client: 3,
+  http: 4, apps: 4, lookupd: 4,
+  daemon: 5,
+  cli: 6,
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? files(path) : entry.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function area(file: string): string {
+  const rel = relative(SRC, file);
+  return rel.includes('/') ? rel.split('/')[0]! : rel;
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?:type\s+)?(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm)) specs.push(m[1]!);
+  for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]!);
+  return specs;
+}
+
+const all = files(SRC);
+
+test('every source area has a layer', () => {
+  for (const file of all) {
+    const a = area(file);
+    if (a === 'index.ts') continue;
+    assert.ok(a in LAYER, `${relative(ROOT, file)} is in an area without a layer (${a}); add it to docs/architecture.md and this test`);
+  }
+});
+
+test('imports point down and siblings do not import each other', () => {
+  const problems: string[] = [];
+  for (const file of all) {
+    const from = area(file);
+    if (from === 'index.ts') continue;
+    for (const spec of imports(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
+      const to = area(target);
+      if (to === from) continue;
+      if (to === 'index.ts') { problems.push(`${relative(ROOT, file)} imports the public barrel`); continue; }
+      const lf = LAYER[from]!;
+      const lt = LAYER[to]!;
+      if (lt > lf) problems.push(`${relative(ROOT, file)} (layer ${lf}) imports ${to} (layer ${lt})`);
+      else if (lt === lf) problems.push(`${relative(ROOT, file)} imports its sibling ${to}`);
+      if ((from === 'client' || from === 'httpkit') && to === 'core') problems.push(`${relative(ROOT, file)}: client/ and httpkit/ never import core/`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('core/ imports no server, CLI or config-file library', () => {
+  const banned = ['node:http', 'node:https', 'node:net', 'ws', 'sockjs', 'chalk', 'commander', 'ini'];
+  const problems: string[] = [];
+  for (const file of all.filter((f) => ['core', 'util', 'protocol', 'errors.ts'].includes(area(f)))) {
+    for (const spec of imports(file)) if (banned.includes(spec) && !(spec === 'node:net' && area(file) === 'util')) problems.push(`${relative(ROOT, file)} imports ${spec}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('chalk only in cli/ and the console output application; process.exit only in cli/*/main.ts', () => {
+  const problems: string[] = [];
+  for (const file of all) {
+    const rel = relative(SRC, file);
+    if (imports(file).includes('chalk') && !rel.startsWith('cli/') && !rel.startsWith('apps/console')) problems.push(`${rel} imports chalk`);
+    if (/\bprocess\.exit\(/.test(readFileSync(file, 'utf8')) && !/^cli\/[^/]+\/main\.ts$/.test(rel)) problems.push(`${rel} calls process.exit`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('src/index.ts only re-exports', () => {
+  const lines = readFileSync(join(SRC, 'index.ts'), 'utf8').split('\n').filter((l) => l.trim() && !l.trim().startsWith('//'));
+  for (const line of lines) assert.match(line, /^export /, `index.ts line is not a re-export: ${line}`);
+});
