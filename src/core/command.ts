@@ -10,16 +10,20 @@ export interface SpawnCommand {
   cwd: string;
 }
 
+// shell-quote expands $VAR itself; hide every `$` behind a private-use character so references
+// survive splitting exactly as written ($A, ${A}, $$) and are substituted later from the job env.
+const DOLLAR = '\uE000';
+
 /** Split a command line with POSIX shell-word rules, keeping `$VAR` references for later substitution. */
 export function splitCommandLine(text: string): string[] {
   const words: string[] = [];
-  for (const entry of parse(text, (key: string) => `$${key}`)) {
+  for (const entry of parse(text.replaceAll('$', DOLLAR))) {
     if (typeof entry === 'string') words.push(entry);
     else if ('op' in entry && entry.op === 'glob') words.push((entry as { pattern: string }).pattern);
     else if ('op' in entry) words.push(entry.op);
     else if ('comment' in entry) break;
   }
-  return words;
+  return words.map((w) => w.replaceAll(DOLLAR, '$'));
 }
 
 /**

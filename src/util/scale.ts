@@ -9,7 +9,7 @@ export type ScaleOperation = { op: 'add' | 'sub' | 'set'; n: number };
  */
 export function parseScale(value: unknown): ScaleOperation {
   if (typeof value === 'number' && Number.isInteger(value)) {
-    return value > 0 ? { op: 'add', n: value } : { op: 'sub', n: -value };
+    return value > 0 ? { op: 'add', n: value } : { op: 'sub', n: Math.abs(value) };
   }
   if (typeof value === 'string') {
     const m = /^\s*([+\-=]?)(\d+)\s*$/.exec(value);
