@@ -1,0 +1,152 @@
+// systemd units: `gafferd.service` running gafferd on a configuration, and
+// foreman-style units running a Procfile's processes directly under systemd
+// (`<app>.target` wanting one `<app>-<type>-<n>.service` per instance).
+import type { Procfile } from './procfile.js';
+import { DEFAULT_BASE_PORT } from './procfile.js';
+
+export interface SystemdUnit {
+  /** File name, e.g. `gafferd.service`. */
+  name: string;
+  content: string;
+}
+
+export interface GafferdServiceOptions {
+  /** Configuration file or directory given to `gafferd -c`. */
+  config: string;
+  /** How to run gafferd (default `/usr/bin/env gafferd`). */
+  gafferd?: string;
+  user?: string;
+  group?: string;
+  workingDirectory?: string;
+  /** Seconds before systemd sends SIGKILL; default 35 = the 30 s default graceful_timeout + 5. */
+  timeoutStopSec?: number;
+}
+
+/**
+ * `gafferd.service`. gafferd runs in the foreground (no `--daemon`: systemd
+ * supervises it), SIGHUP reloads the configuration (ExecReload). KillMode is
+ * `mixed`: `systemctl stop` sends SIGTERM to gafferd only, which stops its
+ * processes gracefully (each job's stop signal and graceful_timeout) and
+ * exits; anything still in the unit's cgroup after TimeoutStopSec gets
+ * SIGKILL. (`control-group` would signal every child at once, bypassing the
+ * jobs' stop settings. Detached processes also live in the cgroup and are
+ * killed when the unit stops; use KillMode=process to keep them.)
+ */
+export function gafferdServiceUnit(options: GafferdServiceOptions): SystemdUnit {
+  const service = [
+    'Type=simple',
+    ...optional('User', options.user),
+    ...optional('Group', options.group),
+    ...optional('WorkingDirectory', options.workingDirectory === undefined ? undefined : escapeSpecifiers(options.workingDirectory)),
+    `ExecStart=${options.gafferd ?? '/usr/bin/env gafferd'} -c ${execArg(options.config)}`,
+    'ExecReload=/bin/kill -HUP $MAINPID',
+    'KillMode=mixed',
+    `TimeoutStopSec=${options.timeoutStopSec ?? 35}`,
+    'Restart=on-failure',
+  ];
+  const content = unit(
+    ['Description=gaffer process supervisor (gafferd)', 'After=network.target'],
+    service,
+    ['WantedBy=multi-user.target'],
+  );
+  return { name: 'gafferd.service', content };
+}
+
+export interface SystemdExportOptions {
+  appName: string;
+  /** Absolute application root: the processes' working directory. */
+  root: string;
+  /** The .env variables. */
+  env?: Record<string, string>;
+  concurrency?: ReadonlyMap<string, number>;
+  user?: string;
+  /** First PORT (default: integer env.PORT, else 5000). */
+  basePort?: number;
+  /** Seconds between SIGTERM and SIGKILL (default 30, gaffer's graceful_timeout). */
+  timeoutStopSec?: number;
+  /** Shell running each command (default `/bin/sh`). */
+  shell?: string;
+}
+
+/**
+ * Foreman-style export: `<app>.target` (enable it to start everything at
+ * boot) wanting `<app>-<type>-<n>.service` for n = 1..concurrency (default
+ * 1), each with `PORT = base + 100 * <type index> + (n - 1)`, the .env
+ * variables, and the Procfile command run by the shell (so `$PORT` and
+ * pipes work as with foreman). KillMode is the default `control-group`:
+ * the shell and everything it started get SIGTERM, then SIGKILL after
+ * TimeoutStopSec, like gaffer signalling a process group.
+ */
+export function exportSystemd(procfile: Procfile, options: SystemdExportOptions): SystemdUnit[] {
+  const app = unitWord(options.appName);
+  const env = options.env ?? {};
+  const envPort = /^\d+$/.test(env.PORT ?? '') ? Number(env.PORT) : undefined;
+  const base = options.basePort ?? envPort ?? DEFAULT_BASE_PORT;
+  const services: SystemdUnit[] = [];
+  procfile.entries.forEach((entry, index) => {
+    const count = options.concurrency?.get(entry.type) ?? 1;
+    for (let n = 1; n <= count; n++) {
+      const name = `${app}-${unitWord(entry.type)}-${n}`;
+      const variables = { ...env, PORT: String(base + 100 * index + n - 1) };
+      const content = unit(
+        [`Description=${escapeSpecifiers(`${options.appName} ${entry.type} process ${n}`)}`, `PartOf=${app}.target`, 'After=network.target'],
+        [
+          'Type=simple',
+          ...optional('User', options.user),
+          `WorkingDirectory=${escapeSpecifiers(options.root)}`,
+          ...Object.entries(variables).map(([k, v]) => `Environment=${quoted(`${k}=${v}`)}`),
+          `ExecStart=${options.shell ?? '/bin/sh'} -c ${quoted(entry.command, true)}`,
+          'Restart=always',
+          'RestartSec=1',
+          'KillMode=control-group',
+          `TimeoutStopSec=${options.timeoutStopSec ?? 30}`,
+          'StandardInput=null',
+          `SyslogIdentifier=${name}`,
+        ],
+        [],
+      );
+      services.push({ name: `${name}.service`, content });
+    }
+  });
+  const target = unit(
+    [`Description=${escapeSpecifiers(`${options.appName} (Procfile application)`)}`, `Wants=${services.map((s) => s.name).join(' ')}`],
+    undefined,
+    ['WantedBy=multi-user.target'],
+  );
+  return [{ name: `${app}.target`, content: target }, ...services];
+}
+
+// Assemble [Unit], [Service] (when given) and [Install] (when non-empty).
+function unit(unitLines: string[], serviceLines: string[] | undefined, installLines: string[]): string {
+  const blocks = [['[Unit]', ...unitLines].join('\n')];
+  if (serviceLines) blocks.push(['[Service]', ...serviceLines].join('\n'));
+  if (installLines.length > 0) blocks.push(['[Install]', ...installLines].join('\n'));
+  return `${blocks.join('\n\n')}\n`;
+}
+
+function optional(key: string, value: string | undefined): string[] {
+  return value === undefined ? [] : [`${key}=${escapeSpecifiers(value)}`];
+}
+
+// `%` starts a systemd specifier (%n, %i...): a literal one is `%%`.
+function escapeSpecifiers(text: string): string {
+  return text.replace(/%/g, '%%');
+}
+
+// A double-quoted unit value with C escapes; in Exec lines `$` is doubled so
+// systemd leaves variable references to the shell.
+function quoted(text: string, isExec = false): string {
+  let body = escapeSpecifiers(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  if (isExec) body = body.replace(/\$/g, '$$$$');
+  return `"${body}"`;
+}
+
+// An Exec argument: as is when plain, else quoted.
+function execArg(word: string): string {
+  return /^[A-Za-z0-9_@+=:,./-]+$/.test(word) ? word : quoted(word, true);
+}
+
+// Unit names allow letters, digits and `:_.-` (and `@` for templates, avoided here).
+function unitWord(text: string): string {
+  return text.replace(/[^A-Za-z0-9:_.-]/g, '_');
+}

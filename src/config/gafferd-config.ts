@@ -1,0 +1,291 @@
+// The gafferd configuration file (config.md): [gaffer], [endpoint:<name>],
+// [ssl], [lookup_ssl], [auth], [webhooks] and the job sections, read into one
+// typed GafferdConfig. Unknown sections and keys and bad values are
+// ConfigErrors naming file, section and key; nothing is interpolated.
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { stat } from 'node:fs/promises';
+import { ConfigError } from '../errors.js';
+import type { ListenAddress } from '../util/address.js';
+import {
+  ExpectedValue, LOG_LEVELS, parseBacklogValue, parseBooleanValue, parseChoiceValue, parseHttpUrlValue,
+  parseListenAddressValue, parseTextValue, type LogLevel,
+} from './config-values.js';
+import { readConfigTree } from './config-tree.js';
+import type { ConfiguredJob } from './configured-job.js';
+import { applyGafferdOverrides, type GafferdOverrides } from './gafferd-overrides.js';
+import type { IniSection } from './ini-document.js';
+import { buildJobs, isJobSectionName } from './job-sections.js';
+import { SectionReader } from './section-reader.js';
+
+export const DEFAULT_BIND = '127.0.0.1:5000';
+export const DEFAULT_BACKLOG = 128;
+
+/** One HTTP listener: every address serves the whole API. */
+export interface EndpointConfig {
+  name: string;
+  addresses: ListenAddress[];
+  backlog: number;
+  certfile?: string;
+  keyfile?: string;
+}
+
+export interface SslConfig {
+  certfile?: string;
+  keyfile?: string;
+  caCerts?: string;
+  certReqs?: 'none' | 'optional' | 'required';
+}
+
+export interface LookupSslConfig {
+  certfile?: string;
+  keyfile?: string;
+  caCerts?: string;
+}
+
+export interface AuthConfig {
+  authBackend: string;
+  keysBackend: string;
+  /** As written (`auth.db` by default, `:memory:` = in memory). */
+  authDbname: string;
+  keysDbname: string;
+  /** `authDbname` resolved against the config directory (`:memory:` kept). */
+  authDb: string;
+  keysDb: string;
+}
+
+export interface WebhookConfig {
+  event: string;
+  url: string;
+}
+
+export interface GafferdConfig {
+  configDir: string | undefined;
+  configFile: string | undefined;
+  /** Files read, main file first, then includes. */
+  files: string[];
+  bind: ListenAddress;
+  backlog: number;
+  /** Names listed by `http_endpoints`. */
+  httpEndpoints: string[];
+  /** The usable endpoints named by `http_endpoints`. */
+  endpoints: EndpointConfig[];
+  /** What to listen on: `endpoints`, or one `default` endpoint from bind/backlog/[ssl] when none is usable. */
+  listeners: EndpointConfig[];
+  /** The plugin directory after the precedence rules (plugins-webhooks.md). */
+  pluginsDir: string;
+  daemonize: boolean;
+  pidfile: string | undefined;
+  /** Log file; undefined = stderr (`-`). */
+  errorLog: string | undefined;
+  logLevel: LogLevel;
+  broadcastAddress: string | undefined;
+  lookupdAddresses: string[];
+  requireKey: boolean;
+  ssl: SslConfig;
+  lookupSsl: LookupSslConfig;
+  auth: AuthConfig;
+  webhooks: WebhookConfig[];
+  /** Jobs in load order (ascending priority, stable). */
+  jobs: ConfiguredJob[];
+  /** Non-fatal findings (skipped includes, sections ignored), one line each. */
+  warnings: string[];
+}
+
+export interface LoadGafferdConfigOptions {
+  /** The configuration directory (auth databases, `plugins/`); default: the file's directory. */
+  configDir?: string;
+  /** Environment for `$GAFFER_PLUGIN_DIR` (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Home directory for `~/.gafferd/plugins` (default os.homedir()). */
+  homeDir?: string;
+  /** Command-line options, which win over the file. */
+  overrides?: GafferdOverrides;
+}
+
+const GAFFER_KEYS = ['http_endpoints', 'bind', 'backlog', 'plugins_dir', 'plugin_dir', 'include', 'include_dir', 'daemonize',
+  'pidfile', 'error_log', 'log_level', 'broadcast_address', 'lookupd_address*', 'require_key'];
+const ENDPOINT_KEYS = ['bind', 'backlog', 'certfile', 'keyfile'];
+const SSL_KEYS = ['certfile', 'keyfile', 'ca_certs', 'cert_reqs'];
+const LOOKUP_SSL_KEYS = ['certfile', 'keyfile', 'ca_certs'];
+const AUTH_KEYS = ['auth_backend', 'keys_backend', 'auth_dbname', 'keys_dbname'];
+const SECTION_KINDS = '[gaffer], [endpoint:<name>], [ssl], [lookup_ssl], [auth], [webhooks], [process:<name>], [job:<name>] or [env:<name>]';
+
+/**
+ * Load the gafferd configuration from `file` (and its includes); without a
+ * file, the defaults. An unreadable main file is a ConfigError naming the
+ * file and the OS reason.
+ */
+export async function loadGafferdConfig(file: string | undefined, options: LoadGafferdConfigOptions = {}): Promise<GafferdConfig> {
+  const tree = file === undefined ? { files: [], sections: [], warnings: [] } : await readConfigTree(file);
+  const configDir = options.configDir ?? (file === undefined ? undefined : dirname(resolve(file)));
+  const sections = new Map<string, IniSection>();
+  for (const section of tree.sections) {
+    if (!isKnownSection(section.name)) {
+      throw new ConfigError(`${section.file} [${section.name}] unknown section: expected ${SECTION_KINDS}`,
+        { details: { file: section.file, section: section.name } });
+    }
+    sections.set(section.name, section);
+  }
+  const reader = (name: string): SectionReader | undefined => {
+    const section = sections.get(name);
+    return section && new SectionReader(section);
+  };
+  const warnings = [...tree.warnings];
+
+  const gaffer = reader('gaffer');
+  gaffer?.rejectUnknownKeys((k) => GAFFER_KEYS.includes(k) || k.startsWith('lookupd_address'), GAFFER_KEYS);
+  const config: GafferdConfig = {
+    configDir,
+    configFile: file,
+    files: tree.files,
+    bind: gaffer?.read('bind', parseListenAddressValue) ?? parseListenAddressValue(DEFAULT_BIND),
+    backlog: gaffer?.read('backlog', parseBacklogValue) ?? DEFAULT_BACKLOG,
+    httpEndpoints: gaffer?.read('http_endpoints', (t) => t.split(',').map((s) => s.trim()).filter((s) => s !== '')) ?? [],
+    endpoints: [],
+    listeners: [],
+    pluginsDir: '',
+    daemonize: gaffer?.read('daemonize', parseBooleanValue) ?? false,
+    pidfile: gaffer?.read('pidfile', (t) => parseTextValue(t, 'a file path')),
+    errorLog: gaffer?.read('error_log', (t) => (t.trim() === '-' ? undefined : parseTextValue(t, 'a file path or -'))),
+    logLevel: gaffer?.read('log_level', (t) => parseChoiceValue(t, LOG_LEVELS)) ?? 'info',
+    broadcastAddress: gaffer?.read('broadcast_address', parseHttpUrlValue),
+    lookupdAddresses: [],
+    requireKey: gaffer?.read('require_key', parseBooleanValue) ?? false,
+    ssl: readSsl(reader('ssl'), SSL_KEYS),
+    lookupSsl: readSsl(reader('lookup_ssl'), LOOKUP_SSL_KEYS),
+    auth: readAuth(reader('auth'), configDir),
+    webhooks: readWebhooks(sections.get('webhooks'), warnings),
+    jobs: buildJobs(tree.sections, warnings),
+    warnings,
+  };
+  for (const key of gaffer?.keys() ?? []) {
+    if (!key.startsWith('lookupd_address')) continue;
+    const url = gaffer!.read(key, parseHttpUrlValue)!;
+    if (!config.lookupdAddresses.includes(url)) config.lookupdAddresses.push(url);
+  }
+  config.endpoints = readEndpoints(config.httpEndpoints, sections, warnings, gaffer?.fileOf('http_endpoints'));
+  // A relative plugins_dir is relative to the file that sets it.
+  const pluginsKey = gaffer?.has('plugins_dir') ? 'plugins_dir' : 'plugin_dir';
+  const pluginsDir = gaffer?.read(pluginsKey, pathValue);
+  const declaredIn = gaffer?.fileOf(pluginsKey);
+
+  const merged = applyGafferdOverrides(config, options.overrides ?? {});
+  merged.pluginsDir = await resolvePluginsDir(options.overrides?.pluginsDir,
+    pluginsDir === undefined ? undefined : resolve(dirname(resolve(declaredIn ?? '.')), pluginsDir), configDir, options);
+  merged.listeners = merged.endpoints.length > 0 ? merged.endpoints : [{
+    name: 'default', addresses: [merged.bind], backlog: merged.backlog,
+    ...(merged.ssl.certfile === undefined ? {} : { certfile: merged.ssl.certfile }),
+    ...(merged.ssl.keyfile === undefined ? {} : { keyfile: merged.ssl.keyfile }),
+  }];
+  return merged;
+}
+
+function isKnownSection(name: string): boolean {
+  return ['gaffer', 'ssl', 'lookup_ssl', 'auth', 'webhooks'].includes(name) ||
+    (name.startsWith('endpoint:') && name.length > 'endpoint:'.length) || isJobSectionName(name);
+}
+
+function pathValue(text: string): string {
+  return parseTextValue(text, 'a path');
+}
+
+// [endpoint:<name>] sections named by http_endpoints; unusable ones are skipped with a warning.
+function readEndpoints(names: string[], sections: Map<string, IniSection>, warnings: string[], file: string | undefined): EndpointConfig[] {
+  for (const [name, section] of sections) {
+    if (!name.startsWith('endpoint:')) continue;
+    new SectionReader(section).rejectUnknownKeys((k) => ENDPOINT_KEYS.includes(k), ENDPOINT_KEYS);
+    if (!names.includes(name.slice('endpoint:'.length))) warnings.push(`${section.file} [${name}] is not listed in http_endpoints; not used`);
+  }
+  const endpoints: EndpointConfig[] = [];
+  for (const name of names) {
+    const section = sections.get(`endpoint:${name}`);
+    if (!section) {
+      warnings.push(`${file} [gaffer] http_endpoints names '${name}' but there is no [endpoint:${name}] section; skipped`);
+      continue;
+    }
+    const reader = new SectionReader(section);
+    const addresses = reader.read('bind', (t) => {
+      const list = t.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (list.length === 0) throw new ExpectedValue('one or more comma-separated addresses');
+      return list.map(parseListenAddressValue);
+    });
+    if (!addresses) {
+      warnings.push(`${section.file} [${section.name}] has no bind; endpoint skipped`);
+      continue;
+    }
+    const certfile = reader.read('certfile', pathValue);
+    const keyfile = reader.read('keyfile', pathValue);
+    endpoints.push({
+      name, addresses, backlog: reader.read('backlog', parseBacklogValue) ?? DEFAULT_BACKLOG,
+      ...(certfile === undefined ? {} : { certfile }), ...(keyfile === undefined ? {} : { keyfile }),
+    });
+  }
+  return endpoints;
+}
+
+// [ssl] and [lookup_ssl] share their keys (cert_reqs only in [ssl]).
+function readSsl(reader: SectionReader | undefined, keys: string[]): SslConfig {
+  if (!reader) return {};
+  reader.rejectUnknownKeys((k) => keys.includes(k), keys);
+  const out: SslConfig = {};
+  const certfile = reader.read('certfile', pathValue);
+  const keyfile = reader.read('keyfile', pathValue);
+  const caCerts = reader.read('ca_certs', pathValue);
+  const certReqs = reader.read('cert_reqs', parseCertReqs);
+  if (certfile !== undefined) out.certfile = certfile;
+  if (keyfile !== undefined) out.keyfile = keyfile;
+  if (caCerts !== undefined) out.caCerts = caCerts;
+  if (certReqs !== undefined) out.certReqs = certReqs;
+  return out;
+}
+
+// Python's ssl.CERT_* names or numbers: none/optional/required, CERT_NONE..., 0/1/2.
+function parseCertReqs(text: string): 'none' | 'optional' | 'required' {
+  const word = text.trim().toLowerCase().replace(/^cert_/, '');
+  const byNumber: Record<string, 'none' | 'optional' | 'required'> = { 0: 'none', 1: 'optional', 2: 'required' };
+  const found = byNumber[word] ?? (['none', 'optional', 'required'] as const).find((w) => w === word);
+  if (!found) throw new ExpectedValue('none, optional or required (or CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, 0, 1, 2)');
+  return found;
+}
+
+function readAuth(reader: SectionReader | undefined, configDir: string | undefined): AuthConfig {
+  reader?.rejectUnknownKeys((k) => AUTH_KEYS.includes(k), AUTH_KEYS);
+  const text = (key: string, fallback: string): string => reader?.read(key, (t) => parseTextValue(t)) ?? fallback;
+  const locate = (name: string): string => (name === ':memory:' || isAbsolute(name) || configDir === undefined ? name : join(configDir, name));
+  const authDbname = text('auth_dbname', 'auth.db');
+  const keysDbname = text('keys_dbname', 'keys.db');
+  return {
+    authBackend: text('auth_backend', 'default'),
+    keysBackend: text('keys_backend', 'default'),
+    authDbname, keysDbname, authDb: locate(authDbname), keysDb: locate(keysDbname),
+  };
+}
+
+// [webhooks] event = url: event keys keep their case (job names are case-sensitive);
+// the URL is the first word of the value; URLs are not validated (never fatal).
+function readWebhooks(section: IniSection | undefined, warnings: string[]): WebhookConfig[] {
+  if (!section) return [];
+  const reader = new SectionReader(section, (key) => key);
+  const hooks: WebhookConfig[] = [];
+  for (const event of reader.keys()) {
+    const url = (reader.text(event) ?? '').trim().split(/\s+/)[0] ?? '';
+    if (url === '') warnings.push(`${section.file} [webhooks] ${event} has no URL; ignored`);
+    else hooks.push({ event, url });
+  }
+  return hooks;
+}
+
+// -p, then [gaffer] plugins_dir, then $GAFFER_PLUGIN_DIR, then <config dir>/plugins if it exists, else ~/.gafferd/plugins.
+async function resolvePluginsDir(option: string | undefined, fromFile: string | undefined, configDir: string | undefined,
+  options: LoadGafferdConfigOptions): Promise<string> {
+  if (option !== undefined && option !== '') return resolve(option);
+  if (fromFile !== undefined) return fromFile;
+  const fromEnv = (options.env ?? process.env).GAFFER_PLUGIN_DIR;
+  if (fromEnv) return resolve(fromEnv);
+  if (configDir !== undefined) {
+    const candidate = join(configDir, 'plugins');
+    if (await stat(candidate).then((s) => s.isDirectory(), () => false)) return candidate;
+  }
+  return join(options.homeDir ?? homedir(), '.gafferd', 'plugins');
+}

@@ -1,0 +1,71 @@
+// gafferd command-line options that override the configuration file
+// (config.md, cli.md). Option values are validated here so that a bad
+// `--backlog` is reported like a bad file value: one line naming the option.
+import { ConfigError } from '../errors.js';
+import {
+  ExpectedValue, LOG_LEVELS, parseBacklogValue, parseHttpUrlValue, parseListenAddressValue, type LogLevel,
+} from './config-values.js';
+import type { GafferdConfig } from './gafferd-config.js';
+
+/** Command-line values; `undefined` = not given. */
+export interface GafferdOverrides {
+  bind?: string;
+  backlog?: string | number;
+  pidfile?: string;
+  daemonize?: boolean;
+  errorLog?: string;
+  /** Unknown levels fall back to `info` (cli.md). */
+  logLevel?: string;
+  requireKey?: boolean;
+  /** Replaces the file's list when given (even empty). */
+  lookupdAddresses?: string[];
+  broadcastAddress?: string;
+  certfile?: string;
+  keyfile?: string;
+  cacert?: string;
+  clientCertfile?: string;
+  clientKeyfile?: string;
+  /** `-p`: wins over `[gaffer] plugins_dir`. */
+  pluginsDir?: string;
+}
+
+/** Return a copy of `config` with the command-line overrides applied (listeners are recomputed by the caller). */
+export function applyGafferdOverrides(config: GafferdConfig, overrides: GafferdOverrides): GafferdConfig {
+  const out: GafferdConfig = { ...config, ssl: { ...config.ssl }, lookupSsl: { ...config.lookupSsl } };
+  if (overrides.bind !== undefined) out.bind = option('--bind', overrides.bind, parseListenAddressValue);
+  if (overrides.backlog !== undefined) out.backlog = option('--backlog', String(overrides.backlog), parseBacklogValue);
+  if (overrides.pidfile !== undefined) out.pidfile = overrides.pidfile;
+  if (overrides.daemonize !== undefined) out.daemonize = overrides.daemonize;
+  if (overrides.errorLog !== undefined) out.errorLog = overrides.errorLog === '-' ? undefined : overrides.errorLog;
+  if (overrides.logLevel !== undefined) out.logLevel = toLogLevel(overrides.logLevel);
+  if (overrides.requireKey !== undefined) out.requireKey = overrides.requireKey;
+  if (overrides.lookupdAddresses !== undefined) {
+    out.lookupdAddresses = [...new Set(overrides.lookupdAddresses.map((a) => option('--lookupd-address', a, parseHttpUrlValue)))];
+  }
+  if (overrides.broadcastAddress !== undefined) {
+    out.broadcastAddress = option('--broadcast-address', overrides.broadcastAddress, parseHttpUrlValue);
+  }
+  if (overrides.certfile !== undefined) out.ssl.certfile = overrides.certfile;
+  if (overrides.keyfile !== undefined) out.ssl.keyfile = overrides.keyfile;
+  if (overrides.cacert !== undefined) out.lookupSsl.caCerts = overrides.cacert;
+  if (overrides.clientCertfile !== undefined) out.lookupSsl.certfile = overrides.clientCertfile;
+  if (overrides.clientKeyfile !== undefined) out.lookupSsl.keyfile = overrides.clientKeyfile;
+  return out;
+}
+
+function toLogLevel(text: string): LogLevel {
+  const word = text.trim().toLowerCase();
+  return LOG_LEVELS.find((l) => l === word) ?? 'info';
+}
+
+// Parse an option value; failures name the option: `--backlog "x": expected an integer >= 1`.
+function option<T>(name: string, value: string, parse: (text: string) => T): T {
+  try {
+    return parse(value);
+  } catch (err) {
+    if (err instanceof ExpectedValue) {
+      throw new ConfigError(`${name} ${JSON.stringify(value)}: expected ${err.expected}`, { details: { option: name } });
+    }
+    throw err;
+  }
+}
