@@ -20,6 +20,8 @@ export class Job {
   identity: JobIdentity;
   /** Extra environment given at load time (library `load(..., env)`). */
   loadEnv: Record<string, string>;
+  /** Per-instance environment (e.g. PORT = base + slot), layered over loadEnv. */
+  instanceEnv: ((slot: number) => Record<string, string>) | undefined;
   numprocesses: number;
   /** While stopped, no kept process is spawned. */
   stopped = false;
@@ -83,6 +85,14 @@ export class Job {
       }
     }
     return false;
+  }
+
+  /** The lowest instance number (1-based) not used by a kept process. */
+  freeSlot(): number {
+    const used = new Set(this.kept.map((p) => p.slot));
+    let slot = 1;
+    while (used.has(slot)) slot += 1;
+    return slot;
   }
 
   clearTimers(): void {

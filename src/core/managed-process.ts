@@ -32,6 +32,8 @@ export interface ManagedProcessOptions {
   customStreams: string[];
   detach: boolean;
   once: boolean;
+  /** Instance number inside the job (1-based, lowest free; 0 for one-off processes). */
+  slot: number;
   gracefulTimeout: number;
   stopSignal: NodeJS.Signals | number;
 }
@@ -49,6 +51,8 @@ export class ManagedProcess {
   readonly pid: number;
   readonly name: string;
   readonly once: boolean;
+  /** Instance number inside the job (1-based, lowest free when spawned; 0 for one-off processes). */
+  readonly slot: number;
   readonly command: SpawnCommand;
   readonly redirectOutput: string[];
   readonly redirectInput: boolean;
@@ -73,6 +77,7 @@ export class ManagedProcess {
     this.pid = options.pid;
     this.name = options.name;
     this.once = options.once;
+    this.slot = options.slot;
     this.command = options.command;
     this.redirectOutput = options.redirectOutput;
     this.redirectInput = options.redirectInput;

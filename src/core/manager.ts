@@ -34,6 +34,8 @@ export interface LoadOptions {
   env?: Record<string, string>;
   /** Start the job now (default true). */
   start?: boolean;
+  /** Environment of one instance (slot 1, 2, ... of the kept processes), layered over `env`. */
+  instanceEnv?: (slot: number) => Record<string, string>;
 }
 
 export interface CommitOptions {
@@ -329,6 +331,7 @@ export class Manager {
       throw new ConflictError('conflict', `job '${fullName(sessionid, config.name)}' is already loaded; unload it first or update it`);
     }
     const job = new Job(sessionid, config, resolveIdentity(config), { ...options.env }, this.#loadCounter++);
+    job.instanceEnv = options.instanceEnv;
     let session = this.#sessions.get(sessionid);
     if (!session) {
       session = new Map();
@@ -561,7 +564,8 @@ export class Manager {
 
   #spawn(job: Job, once: boolean, options: CommitOptions, onFailure?: (err: NodeJS.ErrnoException) => void): ManagedProcess {
     const pid = this.#nextPid++;
-    const env = composeEnv(job.config, job.loadEnv, options.env);
+    const slot = once ? 0 : job.freeSlot();
+    const env = composeEnv(job.config, job.loadEnv, slot ? job.instanceEnv?.(slot) : undefined, options.env);
     const proc = new ManagedProcess({
       pid,
       name: job.fullName,
@@ -573,6 +577,7 @@ export class Manager {
       customStreams: job.config.custom_streams,
       detach: job.config.detach,
       once,
+      slot,
       gracefulTimeout: options.gracefulTimeout ?? job.config.graceful_timeout,
       stopSignal: stopSignalOf(job.config),
     });

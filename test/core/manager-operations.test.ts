@@ -176,3 +176,19 @@ test('unload while processes are starting stops them all and removes the session
   assert.deepEqual(events.events.slice(0, 3).map((e) => e.event), ['unload', 'stop', 'job.app.fast.stop']);
   assert.equal(events.events.filter((e) => e.event === 'stop_process').length, 5);
 });
+
+test('instances get the lowest free slot and a per-instance environment', async () => {
+  const m = await startManager();
+  m.load({ name: 'web', cmd: SLEEPER, numprocesses: 3 }, { instanceEnv: (slot) => ({ PORT: String(5000 + slot - 1) }) });
+  const slots = (): number[] => m.pids('web').map((p) => m.getProcess(p).slot);
+  assert.deepEqual(slots(), [1, 2, 3]);
+  assert.deepEqual(m.pids('web').map((p) => m.getProcess(p).command.env.PORT), ['5000', '5001', '5002']);
+  const second = m.pids('web')[1]!;
+  const replaced = nextEvent(m.events, 'job.default.web.spawn');
+  const stopped = m.stopProcess(second);
+  const fresh = (await replaced).pid as number;
+  await stopped;
+  assert.equal(m.getProcess(fresh).slot, 2, 'the replacement takes the freed slot');
+  assert.equal(m.getProcess(fresh).command.env.PORT, '5001');
+  assert.equal(m.getProcess(await m.commit('web')).slot, 0);
+});

@@ -1,0 +1,62 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Logger } from '../core/logger.js';
+
+export const LOG_LEVELS = ['critical', 'error', 'warning', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Normalize a log level name; unknown names fall back to info (as gafferd does). */
+export function parseLogLevel(value: string | undefined): LogLevel {
+  const v = (value ?? 'info').toLowerCase();
+  if (v === 'warn') return 'warning';
+  return (LOG_LEVELS as readonly string[]).includes(v) ? (v as LogLevel) : 'info';
+}
+
+/**
+ * gafferd's log: `YYYY-MM-DD HH:MM:SS [<os pid>] [<LEVEL>] <message>` lines to
+ * stderr or to the error_log file (appended; reopened by `reopen()`).
+ */
+export class DaemonLogger implements Logger {
+  readonly #threshold: number;
+  readonly #path: string | undefined;
+  #file: WriteStream | undefined;
+  readonly #stderr: NodeJS.WritableStream;
+
+  constructor(options: { level?: string; file?: string; stderr?: NodeJS.WritableStream } = {}) {
+    this.#threshold = LOG_LEVELS.indexOf(parseLogLevel(options.level));
+    this.#path = options.file && options.file !== '-' ? options.file : undefined;
+    this.#stderr = options.stderr ?? process.stderr;
+    this.reopen();
+  }
+
+  debug(message: string): void { this.#write('debug', message); }
+  info(message: string): void { this.#write('info', message); }
+  warn(message: string): void { this.#write('warning', message); }
+  error(message: string): void { this.#write('error', message); }
+  critical(message: string): void { this.#write('critical', message); }
+
+  /** Reopen the log file (after an external rotation). */
+  reopen(): void {
+    if (!this.#path) return;
+    const previous = this.#file;
+    this.#file = createWriteStream(this.#path, { flags: 'a' });
+    this.#file.on('error', (err) => this.#stderr.write(`cannot write the log file '${this.#path}': ${err.message}\n`));
+    previous?.end();
+  }
+
+  close(): Promise<void> {
+    const file = this.#file;
+    this.#file = undefined;
+    return new Promise((resolve) => (file ? file.end(resolve) : resolve()));
+  }
+
+  #write(level: LogLevel, message: string): void {
+    if (LOG_LEVELS.indexOf(level) > this.#threshold) return;
+    const line = `${timestamp(new Date())} [${process.pid}] [${level.toUpperCase()}] ${message}\n`;
+    (this.#file ?? this.#stderr).write(line);
+  }
+}
+
+function timestamp(d: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
