@@ -92,13 +92,18 @@ export class Manager {
     for (const app of apps) await this.addApplication(app);
   }
 
-  /** Start one more application on a running manager. */
-  async addApplication(app: Application): Promise<boolean> {
+  /**
+   * Start one more application on a running manager. A failing application is
+   * logged and skipped, unless `critical` (e.g. the HTTP listener): then the
+   * error is thrown to the caller.
+   */
+  async addApplication(app: Application, options: { critical?: boolean } = {}): Promise<boolean> {
     try {
       await app.start(this);
       this.#apps.push(app);
       return true;
     } catch (err) {
+      if (options.critical) throw err;
       this.logger.error(`application ${appName(app)} failed to start: ${describe(err)}`);
       return false;
     }

@@ -16,8 +16,8 @@ export function parseLogLevel(value: string | undefined): LogLevel {
  * stderr or to the error_log file (appended; reopened by `reopen()`).
  */
 export class DaemonLogger implements Logger {
-  readonly #threshold: number;
-  readonly #path: string | undefined;
+  #threshold: number;
+  #path: string | undefined;
   #file: WriteStream | undefined;
   readonly #stderr: NodeJS.WritableStream;
 
@@ -33,6 +33,19 @@ export class DaemonLogger implements Logger {
   warn(message: string): void { this.#write('warning', message); }
   error(message: string): void { this.#write('error', message); }
   critical(message: string): void { this.#write('critical', message); }
+
+  /** Apply the configured level and file (the logger exists before the configuration is read). */
+  configure(options: { level?: string; file?: string }): void {
+    this.#threshold = LOG_LEVELS.indexOf(parseLogLevel(options.level));
+    const path = options.file && options.file !== '-' ? options.file : undefined;
+    if (path === this.#path) return;
+    this.#path = path;
+    if (path) this.reopen();
+    else {
+      this.#file?.end();
+      this.#file = undefined;
+    }
+  }
 
   /** Reopen the log file (after an external rotation). */
   reopen(): void {

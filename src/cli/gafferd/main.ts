@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { CommanderError } from 'commander';
+import { Daemon } from '../../daemon/daemon.js';
+import { parseGafferdArgs, type GafferdInvocation } from './program.js';
+
+const CHILD_MARKER = 'GAFFERD_DAEMON_CHILD';
+
+/** gafferd entry point: parse, start, wire signals; the only place that exits the process. */
+export async function main(argv: string[]): Promise<void> {
+  let invocation: GafferdInvocation;
+  try {
+    invocation = parseGafferdArgs(argv.slice(2), {
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+    });
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 1);
+    throw err;
+  }
+  if (invocation.createAdminUser || invocation.listAdmins) {
+    process.stderr.write('gafferd: user and key management is not available in this version yet; run without --create-admin-user/--list-admins\n');
+    process.exit(1);
+  }
+  if (invocation.daemonize && process.env[CHILD_MARKER] !== '1') {
+    process.exit(await detach(argv));
+  }
+  process.title = 'gafferd';
+  const daemon = new Daemon({
+    configPath: invocation.configPath,
+    overrides: invocation.overrides,
+    verbose: invocation.verbose,
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.FORCE_COLOR !== '0',
+  });
+  installSignalHandlers(daemon);
+  try {
+    await daemon.start();
+  } catch (err) {
+    const message = `gafferd: ${(err as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    process.send?.({ error: message });
+    process.exit(1);
+  }
+  if (process.env[CHILD_MARKER] === '1') {
+    process.send?.({ ready: true, pid: process.pid });
+    process.disconnect?.();
+  }
+}
+
+function installSignalHandlers(daemon: Daemon): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      daemon.logger.warn(`${signal} received while stopping: still waiting for the processes to exit (their graceful_timeout); SIGKILL gafferd to give up`);
+      return;
+    }
+    stopping = true;
+    daemon.logger.info(`${signal} received`);
+    void daemon.stop().then(() => process.exit(0), (err: unknown) => {
+      process.stderr.write(`gafferd: error while stopping: ${(err as Error).message}\n`);
+      process.exit(1);
+    });
+  };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const) process.on(signal, () => stop(signal));
+  process.on('SIGHUP', () => {
+    daemon.logger.info('SIGHUP received: reloading the configuration');
+    void daemon.reload();
+  });
+  process.on('SIGUSR1', () => daemon.logger.reopen());
+  // A supervisor must not die and orphan its children over a bug in one handler: log and go on.
+  process.on('uncaughtException', (err) => daemon.logger.error(`internal error (gafferd keeps running): ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (reason) => daemon.logger.error(`internal error (gafferd keeps running): ${(reason as Error)?.stack ?? String(reason)}`));
+}
+
+// --daemon: start a detached copy of ourselves, wait until it is serving (or failed), then exit.
+async function detach(argv: string[]): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, ...argv.slice(1)], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    env: { ...process.env, [CHILD_MARKER]: '1' },
+  });
+  return new Promise((resolve) => {
+    child.once('message', (message: { ready?: boolean; pid?: number; error?: string }) => {
+      if (message.ready) {
+        child.disconnect();
+        child.unref();
+        resolve(0);
+      } else {
+        process.stderr.write(`${message.error ?? 'gafferd failed to start'}\n`);
+        resolve(1);
+      }
+    });
+    child.once('exit', (code) => {
+      process.stderr.write(`gafferd: the background process exited during start-up (status ${code ?? 'unknown'}); run without --daemon to see why\n`);
+      resolve(1);
+    });
+  });
+}

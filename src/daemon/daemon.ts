@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { ConsoleOutput } from '../apps/console-output.js';
+import { diffJobs } from '../config/configured-job.js';
+import { locateConfig, type ConfigLocation } from '../config/config-location.js';
+import { loadGafferdConfig, type GafferdConfig } from '../config/gafferd-config.js';
+import type { GafferdOverrides } from '../config/gafferd-overrides.js';
+import type { Application } from '../core/application.js';
+import { Manager } from '../core/manager.js';
+import { ConfigError } from '../errors.js';
+import { HttpServerApp } from '../http/server-app.js';
+import type { HttpListenerConfig } from '../http/listeners.js';
+import type { ListenAddress } from '../util/address.js';
+import { DaemonLogger } from './logger.js';
+import { Pidfile } from './pidfile.js';
+
+export interface DaemonOptions {
+  /** `-c PATH` or the positional config (file or directory). */
+  configPath?: string;
+  overrides?: GafferdOverrides;
+  /** 0, 1 (`-v`: every event) or 2 (`-vv`: events and process output). */
+  verbose?: number;
+  /** Console output destination and colour (verbose modes). */
+  stdout?: NodeJS.WritableStream;
+  color?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Log destination when no error_log is configured (default process.stderr). */
+  stderr?: NodeJS.WritableStream;
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * gafferd's composition root: configuration → Manager → applications (HTTP,
+ * console output), the pid file, the configured jobs, reload and shutdown.
+ * Signals and process exit are left to the CLI (src/cli/gafferd).
+ */
+export class Daemon {
+  readonly manager: Manager;
+  #options: DaemonOptions;
+  #location: ConfigLocation | undefined;
+  #config: GafferdConfig | undefined;
+  readonly #logger: DaemonLogger;
+  #pidfile: Pidfile | undefined;
+  #http: HttpServerApp | undefined;
+  #state: State = 'new';
+  #stopping: Promise<void> | undefined;
+  #reloading: Promise<void> = Promise.resolve();
+
+  constructor(options: DaemonOptions = {}) {
+    this.#options = options;
+    this.#logger = new DaemonLogger({ stderr: options.stderr });
+    this.manager = new Manager({ logger: this.#logger });
+  }
+
+  get logger(): DaemonLogger {
+    return this.#logger;
+  }
+
+  get config(): GafferdConfig | undefined {
+    return this.#config;
+  }
+
+  /** The addresses the HTTP API listens on (after binding; port 0 resolved). */
+  addresses(): ListenAddress[] {
+    return this.#http?.addresses() ?? [];
+  }
+
+  /**
+   * Read the configuration, write the pid file, start the Manager and its
+   * applications, load the configured jobs. Throws on any startup error
+   * (bad configuration, pid file, bind failure) after cleaning up.
+   */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') throw new ConfigError(`gafferd cannot start: it is ${this.#state}`);
+    this.#state = 'starting';
+    try {
+      const config = await this.#readConfig();
+      this.#config = config;
+      this.#logger.configure({ level: config.logLevel, file: config.errorLog });
+      for (const warning of config.warnings) this.#logger.warn(warning);
+      if (config.pidfile) {
+        this.#pidfile = new Pidfile(config.pidfile);
+        this.#pidfile.create();
+      }
+      await this.manager.start();
+      this.#http = new HttpServerApp({ listeners: toListeners(config), logger: this.#logger });
+      await this.manager.addApplication(this.#http, { critical: true });
+      for (const app of this.#optionalApps()) await this.manager.addApplication(app);
+      this.#loadJobs(config);
+      this.#state = 'running';
+      this.#logger.info(`gafferd started (pid ${process.pid}${config.configFile ? `, config ${config.configFile}` : ', no config file: defaults'})`);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Stop every job (graceful), then the applications; remove the pid file. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      // After a failed start-up the error line is the only thing the operator should read.
+      const quiet = this.#state === 'starting';
+      this.#state = 'stopping';
+      if (!quiet) this.#logger.info('gafferd stopping: stopping every job');
+      await this.manager.stop();
+      this.#pidfile?.unlink();
+      this.#state = 'stopped';
+      if (!quiet) this.#logger.info('gafferd stopped');
+      await this.#logger.close();
+    })();
+    return this.#stopping;
+  }
+
+  /**
+   * SIGHUP: re-read the configuration and apply only the difference: removed
+   * jobs are unloaded, new jobs loaded, changed jobs updated; untouched jobs
+   * keep their processes. A configuration that does not parse changes nothing.
+   */
+  reload(): Promise<void> {
+    this.#reloading = this.#reloading.then(() => this.#reload());
+    return this.#reloading;
+  }
+
+  async #reload(): Promise<void> {
+    if (this.#state !== 'running' || !this.#config) return;
+    let next: GafferdConfig;
+    try {
+      next = await this.#readConfig();
+    } catch (err) {
+      this.#logger.error(`reload failed, keeping the running configuration: ${(err as Error).message}`);
+      return;
+    }
+    const before = this.#config;
+    this.#logger.configure({ level: next.logLevel, file: next.errorLog });
+    const diff = diffJobs(before.jobs, next.jobs);
+    this.#logger.info(`reloading the configuration: ${diff.added.length} new, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged.length} unchanged job(s)`);
+    for (const name of diff.removed) {
+      this.manager.unload(name).catch((err: unknown) => this.#logger.error(`unloading '${name}' failed: ${(err as Error).message}`));
+    }
+    for (const job of next.jobs) {
+      try {
+        if (diff.added.includes(job.fullName)) {
+          this.manager.load(job.config, { sessionid: job.sessionid, start: job.start });
+        } else if (diff.changed.includes(job.fullName)) {
+          await this.#applyChange(job.fullName, job.config);
+        }
+      } catch (err) {
+        this.#logger.error(`reload of job '${job.fullName}' failed: ${(err as Error).message}`);
+      }
+    }
+    if (next.pidfile && this.#pidfile && next.pidfile !== this.#pidfile.path) this.#pidfile.rename(next.pidfile);
+    if (JSON.stringify(toListeners(next)) !== JSON.stringify(toListeners(before))) {
+      this.#logger.warn('the listen addresses changed in the configuration; restart gafferd to rebind them');
+    }
+    this.#config = { ...next, listeners: before.listeners };
+  }
+
+  // A changed job: the new config replaces the old (processes restart only if a process setting
+  // changed) and its target becomes the configured numprocesses.
+  async #applyChange(name: string, config: GafferdConfig['jobs'][number]['config']): Promise<void> {
+    const job = this.manager.getJob(name);
+    void this.manager.update({ ...config });
+    if (!job.stopped && !job.idle && job.numprocesses !== config.numprocesses) this.manager.scale(name, `=${config.numprocesses}`);
+  }
+
+  async #readConfig(): Promise<GafferdConfig> {
+    const env = this.#options.env ?? process.env;
+    this.#location ??= locateConfig(this.#options.configPath, env);
+    return loadGafferdConfig(this.#location.configFile, {
+      configDir: this.#location.configDir,
+      env,
+      overrides: this.#options.overrides,
+    });
+  }
+
+  #optionalApps(): Application[] {
+    const apps: Application[] = [];
+    const verbose = this.#options.verbose ?? 0;
+    if (verbose > 0) {
+      apps.push(new ConsoleOutput({
+        output: this.#options.stdout, color: this.#options.color, events: ['.'], streams: verbose > 1,
+      }));
+    }
+    return apps;
+  }
+
+  #loadJobs(config: GafferdConfig): void {
+    for (const job of config.jobs) {
+      try {
+        this.manager.load(job.config, { sessionid: job.sessionid, start: job.start });
+      } catch (err) {
+        this.#logger.error(`job '${job.fullName}' could not be loaded: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/** The HTTP listeners of a configuration (TLS files are read here; an unreadable file is a ConfigError). */
+export function toListeners(config: GafferdConfig): HttpListenerConfig[] {
+  const listeners: HttpListenerConfig[] = [];
+  for (const endpoint of config.listeners) {
+    let tls: HttpListenerConfig['tls'];
+    if (endpoint.certfile && endpoint.keyfile) {
+      tls = { cert: readTlsFile(endpoint.certfile, endpoint.name), key: readTlsFile(endpoint.keyfile, endpoint.name) };
+    }
+    for (const address of endpoint.addresses) listeners.push({ address, backlog: endpoint.backlog, tls });
+  }
+  return listeners;
+}
+
+function readTlsFile(path: string, endpoint: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`endpoint '${endpoint}': cannot read TLS file '${path}': ${(err as Error).message}`, { cause: err });
+  }
+}
+

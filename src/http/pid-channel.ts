@@ -1,0 +1,111 @@
+// 0.5 `ws://HOST/<pid>/channel[/<stream>]?mode=<1|2|3>`: bidirectional access
+// to one process's streams with `V1 <type> <id>\0<body>` frames.
+import type { WebSocket } from 'ws';
+import type { ManagedProcess } from '../core/managed-process.js';
+import { GafferError, ForbiddenError, NotFoundError, BadRequestError, isGafferError } from '../errors.js';
+import type { UpgradeRouter } from '../httpkit/upgrade.js';
+import { CONNECTION_ERROR_ID, decodeFrame, encodeErrorFrame, encodeFrame, newFrameId } from './channel-frames.js';
+import type { RouteDeps } from './route-support.js';
+import { WS_ERROR_CLOSE_CODE, closeOnExit, sendBounded, toBuffer } from './ws-support.js';
+
+export const MODE_READ = 1;
+export const MODE_WRITE = 2;
+
+/** What a channel reads from and writes to, resolved when it opens. */
+export interface ChannelStreams {
+  /** Output label to read (undefined when the mode has no read bit). */
+  read: string | undefined;
+  /** `stdin` or a custom stream (undefined when the mode has no write bit). */
+  write: string | undefined;
+}
+
+/** Register `/<pid>/channel` and `/<pid>/channel/<stream>`. */
+export function registerPidChannel(upgrades: UpgradeRouter, deps: RouteDeps): void {
+  const open = (ws: WebSocket, pid: string, stream: string | undefined, mode: string | null): void => openChannel(ws, deps, pid, stream, mode);
+  upgrades.addWebSocket('/:pid<\\d+>/channel', (ws, _req, m) => open(ws, m.params.pid!, undefined, m.url.searchParams.get('mode')));
+  upgrades.addWebSocket('/:pid<\\d+>/channel/:stream', (ws, _req, m) => open(ws, m.params.pid!, m.params.stream, m.url.searchParams.get('mode')));
+}
+
+/** Parse `mode`: absent → 3 (read + write); 1, 2 or 3 otherwise a 400 `bad_value`. */
+export function parseChannelMode(value: string | null): number {
+  if (value === null || value === '') return MODE_READ | MODE_WRITE;
+  if (!/^[123]$/.test(value)) throw new BadRequestError('bad_value', `invalid mode ${JSON.stringify(value)}: expected 1 (read), 2 (write) or 3 (both)`);
+  return Number(value);
+}
+
+/**
+ * Stream selection (http-api.md → PID channel): no stream = first output
+ * label + stdin; an output label = that label + stdin; a custom stream =
+ * read and write it; anything else is ENOENT. Missing capabilities are EPERM.
+ */
+export function resolveChannelStreams(proc: ManagedProcess, stream: string | undefined, mode: number): ChannelStreams {
+  const wantsRead = (mode & MODE_READ) !== 0;
+  const wantsWrite = (mode & MODE_WRITE) !== 0;
+  const outputs = proc.redirectOutput.filter((l) => l !== '');
+  let read: string | undefined;
+  let write: string | undefined;
+  if (stream === undefined || outputs.includes(stream)) {
+    read = stream ?? outputs[0];
+    if (wantsRead && read === undefined) throw eperm(`process ${proc.pid} (${proc.name}) has no redirected output`);
+    if (wantsWrite && !proc.redirectInput) throw eperm(`process ${proc.pid} (${proc.name}) does not accept input (redirect_input = false)`);
+    write = 'stdin';
+  } else if (proc.customStreams.includes(stream)) {
+    read = stream;
+    write = stream;
+  } else {
+    throw new NotFoundError('ENOENT', `process ${proc.pid} (${proc.name}) has no stream '${stream}'`);
+  }
+  return { read: wantsRead ? read : undefined, write: wantsWrite ? write : undefined };
+}
+
+// Open a channel: errors while opening are `gaffer_error` frames followed by a close.
+function openChannel(ws: WebSocket, deps: RouteDeps, pidText: string, stream: string | undefined, modeText: string | null): void {
+  const manager = deps.manager();
+  let proc: ManagedProcess;
+  let streams: ChannelStreams;
+  try {
+    const mode = parseChannelMode(modeText);
+    proc = manager.getProcess(pidText);
+    streams = resolveChannelStreams(proc, stream, mode);
+  } catch (err) {
+    const e = isGafferError(err) ? err : new GafferError('GAFFER_ERR_INTERNAL', 500, 'internal_error', String(err));
+    ws.send(encodeErrorFrame(CONNECTION_ERROR_ID, e.reason, e.status));
+    ws.close(WS_ERROR_CLOSE_CODE, e.reason);
+    return;
+  }
+  const send = (frame: Buffer): void => sendBounded(ws, frame, deps.limits.wsBuffer, deps.logger, `channel ${proc.pid}`);
+  const unsubscribe = streams.read === undefined ? () => {} : manager.monitorIo(proc.pid, streams.read, (chunk) => {
+    send(encodeFrame('message', newFrameId(), chunk.data));
+  });
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => onClientFrame(toBuffer(data), streams, proc, deps, send));
+  ws.once('close', unsubscribe);
+  closeOnExit(ws, proc.exited);
+}
+
+// A client frame: only `message` frames carry data to write; each gets a response or an error frame.
+function onClientFrame(data: Buffer, streams: ChannelStreams, proc: ManagedProcess, deps: RouteDeps, send: (frame: Buffer) => void): void {
+  let frame;
+  try {
+    frame = decodeFrame(data);
+  } catch {
+    send(encodeErrorFrame(CONNECTION_ERROR_ID, 'invalid_frame', 400));
+    return;
+  }
+  if (frame.type !== 'message') {
+    send(encodeErrorFrame(frame.id, 'invalid_frame', 400));
+    return;
+  }
+  if (streams.write === undefined) {
+    send(encodeErrorFrame(frame.id, 'EPERM', 403));
+    return;
+  }
+  const target = streams.write === 'stdin' ? undefined : streams.write;
+  const id = frame.id;
+  Promise.resolve()
+    .then(() => deps.manager().send(proc.pid, frame.body, target))
+    .then(() => send(encodeFrame('response', id, 'OK')), () => send(encodeErrorFrame(id, 'EIO', 500)));
+}
+
+function eperm(message: string): ForbiddenError {
+  return new ForbiddenError('EPERM', message);
+}

@@ -1,0 +1,50 @@
+// 0.4 `ws://HOST/wstreams/<pid>`: every client message goes to the process
+// stdin; every chunk of its first redirect_output label comes back as one
+// text message. The socket closes when the process exits.
+import { StringDecoder } from 'node:string_decoder';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { isGafferError } from '../errors.js';
+import type { ManagedProcess } from '../core/managed-process.js';
+import type { UpgradeRouter } from '../httpkit/upgrade.js';
+import type { RouteDeps } from './route-support.js';
+import { WS_ERROR_CLOSE_CODE, closeOnExit, sendBounded, toBuffer } from './ws-support.js';
+
+/** Register the `/wstreams/<pid>` websocket endpoint. */
+export function registerWstreams(upgrades: UpgradeRouter, deps: RouteDeps): void {
+  upgrades.addWebSocket('/wstreams/:pid', (ws, req, match) => openWstream(ws, req, match.params.pid!, deps));
+}
+
+// Validate the pid, then wire stdin and output for the life of the process.
+function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps: RouteDeps): void {
+  const manager = deps.manager();
+  let proc: ManagedProcess;
+  try {
+    proc = manager.getProcess(pidText);
+  } catch (err) {
+    closeWithError(ws, isGafferError(err) ? err.reason : 'internal_error');
+    return;
+  }
+  if (!proc.redirectInput) {
+    closeWithError(ws, 'forbidden_write');
+    return;
+  }
+  const label = proc.redirectOutput.find((l) => l !== '');
+  const decoder = new StringDecoder('utf8');
+  const unsubscribe = label === undefined ? () => {} : manager.monitorIo(proc.pid, label, (chunk) => {
+    const text = decoder.write(chunk.data);
+    if (text !== '') sendBounded(ws, text, deps.limits.wsBuffer, deps.logger, `wstreams ${proc.pid}`);
+  });
+  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+    Promise.resolve().then(() => manager.send(proc.pid, toBuffer(data))).catch((err: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ error: isGafferError(err) ? err.reason : 'EIO' }));
+    });
+  });
+  ws.once('close', unsubscribe);
+  closeOnExit(ws, proc.exited);
+}
+
+function closeWithError(ws: WebSocket, reason: string): void {
+  ws.send(JSON.stringify({ error: reason }));
+  ws.close(WS_ERROR_CLOSE_CODE, reason);
+}

@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GafferError, NotFoundError } from '../errors.js';
+import { splitPath } from './path-pattern.js';
+import { applyCors, sendError, sendReply, type HttpLogger, type Reply } from './respond.js';
+import type { Router } from './router.js';
+
+/** What a route handler receives. */
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  /** Segments captured by a trailing `*name` pattern item. */
+  readonly rest: readonly string[];
+  readonly query: URLSearchParams;
+}
+
+/** A route handler: returns a reply, or `undefined` when it wrote the response itself (feeds). */
+export type RouteHandler = (ctx: RequestContext) => Reply | undefined | Promise<Reply | undefined>;
+
+/** A handler for every request under a path prefix (plugin sites, SockJS). */
+export type MountHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+
+export interface DispatcherOptions<M> {
+  router: Router<RouteHandler, M>;
+  logger: HttpLogger;
+  /** Mounted prefixes, checked before the router (in order). */
+  mounts?: ReadonlyArray<{ prefix: string; handler: MountHandler }>;
+  /** Runs before a route's handler with its metadata (permission checks); throwing refuses the request. */
+  before?: (ctx: RequestContext, meta: M) => void | Promise<void>;
+}
+
+/** True when `pathname` is `prefix` or below it (segment boundary). */
+export function isUnderPrefix(pathname: string, prefix: string): boolean {
+  const p = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  return pathname === p || pathname.startsWith(`${p}/`);
+}
+
+/**
+ * Build the `request` listener: CORS headers on every response, `OPTIONS`
+ * → 204, mounted prefixes, then the router (404 `resource_not_found`, 405
+ * `method_not_allowed` with `Allow`). Every error thrown by a handler goes
+ * through `sendError`, the one place errors become responses.
+ */
+export function createRequestListener<M>(options: DispatcherOptions<M>): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void dispatch(options, req, res).catch((err: unknown) => sendError(res, err, options.logger, `${req.method} ${req.url}`));
+  };
+}
+
+async function dispatch<M>(options: DispatcherOptions<M>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  applyCors(req, res);
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (method === 'OPTIONS') {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw new GafferError('GAFFER_ERR_BAD_REQUEST', 400, 'bad_request', `invalid request target ${JSON.stringify(req.url)}`);
+  }
+  const mount = options.mounts?.find((m) => isUnderPrefix(url.pathname, m.prefix));
+  if (mount) {
+    await mount.handler(req, res, url);
+    return;
+  }
+  const found = options.router.lookup(method, splitPath(url.pathname));
+  if (!found.found) {
+    if (found.status === 405) {
+      res.setHeader('Allow', found.allow.join(', '));
+      throw new GafferError('GAFFER_ERR_METHOD_NOT_ALLOWED', 405, 'method_not_allowed',
+        `${method} is not allowed on ${url.pathname}; allowed: ${found.allow.join(', ')}`);
+    }
+    throw new NotFoundError('resource_not_found', `no route for ${method} ${url.pathname}`);
+  }
+  const ctx: RequestContext = { req, res, url, params: found.params, rest: found.rest, query: url.searchParams };
+  if (options.before) await options.before(ctx, found.meta);
+  const reply = await found.handler(ctx);
+  if (reply) sendReply(res, reply);
+  else if (!res.headersSent) {
+    throw new Error(`handler of ${found.pattern} returned no reply and wrote no response`);
+  }
+}

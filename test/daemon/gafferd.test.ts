@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fixtureCmd } from '../helpers/paths.js';
+import { isAlive } from '../helpers/events.js';
+import { runGafferd, startGafferd } from '../helpers/gafferd.js';
+
+async function getJson(url: string): Promise<any> {
+  const res = await fetch(url);
+  return res.json();
+}
+
+// Poll an HTTP condition with a bounded number of tries: gafferd is another process, and its
+// state is only observable through the API.
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, tries = 200): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < tries; i++) {
+    last = await probe();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`gave up waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+async function osPidsOf(url: string): Promise<number[]> {
+  const { pids } = await getJson(`${url}/pids`);
+  return Promise.all((pids as number[]).map(async (pid) => (await getJson(`${url}/${pid}`)).os_pid as number));
+}
+
+test('with no config file gafferd runs on defaults and serves the API', async () => {
+  const d = await startGafferd();
+  assert.deepEqual(await getJson(`${d.url}/`), { welcome: 'gaffer', version: '0.5.2' });
+  assert.deepEqual(await getJson(`${d.url}/jobs`), { jobs: [] });
+  assert.match(d.logs.join('\n'), /no config file: defaults/);
+  assert.equal(await d.stop(), 0);
+});
+
+test('jobs of the config are loaded in priority order, groups are sessions', async () => {
+  const d = await startGafferd({
+    config: [
+      '[process:late]', `cmd = ${fixtureCmd('sleeper.js')}`, '',
+      '[process:app:second]', `cmd = ${fixtureCmd('sleeper.js')}`, 'priority = 2', '',
+      '[job:first]', `cmd = ${fixtureCmd('sleeper.js')}`, 'priority = 1', 'numprocesses = 2', '',
+    ].join('\n'),
+  });
+  assert.deepEqual((await getJson(`${d.url}/jobs`)).jobs, ['default.first', 'default.late', 'app.second']);
+  assert.deepEqual(await getJson(`${d.url}/processes`), ['first', 'late', 'app.second']);
+  assert.deepEqual((await getJson(`${d.url}/pids`)).pids, [1, 2, 3, 4]);
+  assert.deepEqual((await getJson(`${d.url}/jobs/default/first/pids`)).pids, [1, 2]);
+});
+
+test('SIGTERM stops every child, including one that ignores SIGTERM, then exits 0', async () => {
+  const d = await startGafferd({
+    config: [
+      '[process:sleepy]', `cmd = ${fixtureCmd('sleeper.js')}`, 'numprocesses = 3', '',
+      '[process:stubborn]', `cmd = ${fixtureCmd('ignore-sigterm.js')}`, 'graceful_timeout = 0.5', 'redirect_output = out', '',
+      '[process:pipeline]', 'cmd = sleep 1000 | sleep 1001', 'shell = true', '',
+    ].join('\n'),
+  });
+  const osPids = await until(() => osPidsOf(d.url), (p) => p.length === 5 && p.every((x) => x > 0), '5 processes');
+  assert.ok(osPids.every(isAlive));
+  assert.equal(await d.stop('SIGTERM'), 0);
+  assert.deepEqual(osPids.filter(isAlive), [], 'no child outlives gafferd');
+  assert.match(d.logs.join('\n'), /gafferd stopped/);
+});
+
+test('SIGINT and SIGQUIT also stop gracefully with status 0', async () => {
+  for (const signal of ['SIGINT', 'SIGQUIT'] as const) {
+    const d = await startGafferd({ config: `[process:s]\ncmd = ${fixtureCmd('sleeper.js')}\n` });
+    const [osPid] = await until(() => osPidsOf(d.url), (p) => p.length === 1 && p[0]! > 0, 'one process');
+    assert.equal(await d.stop(signal), 0);
+    assert.ok(!isAlive(osPid!));
+  }
+});
+
+test('SIGHUP reloads: new jobs load, removed jobs unload, changed jobs update, untouched jobs keep their pids', async () => {
+  const keep = `[process:keep]\ncmd = ${fixtureCmd('sleeper.js')}\nnumprocesses = 2\n`;
+  const d = await startGafferd({
+    config: `${keep}\n[process:gone]\ncmd = ${fixtureCmd('sleeper.js')}\n\n[process:change]\ncmd = ${fixtureCmd('sleeper.js')}\n`,
+  });
+  const keepPids = (await getJson(`${d.url}/jobs/default/keep/pids`)).pids;
+  const changePids = (await getJson(`${d.url}/jobs/default/change/pids`)).pids;
+  writeFileSync(join(d.dir, 'gaffer.ini'), [
+    keep,
+    '[process:change]', `cmd = ${fixtureCmd('sleeper.js')}`, 'numprocesses = 3', 'env:MODE = changed', '',
+    '[process:fresh]', `cmd = ${fixtureCmd('sleeper.js')}`, '',
+  ].join('\n'));
+  d.child.kill('SIGHUP');
+  await d.waitForLog(/reloading the configuration: 1 new, 1 removed, 1 changed, 1 unchanged/);
+  const jobs = await until(() => getJson(`${d.url}/jobs`), (j) => j.jobs.length === 3 && j.jobs.includes('default.fresh'), 'the reloaded job list');
+  assert.deepEqual(jobs.jobs.sort(), ['default.change', 'default.fresh', 'default.keep']);
+  assert.deepEqual((await getJson(`${d.url}/jobs/default/keep/pids`)).pids, keepPids, 'untouched job keeps its processes');
+  const changed = await until(() => getJson(`${d.url}/jobs/default/change/pids`), (p) => p.pids.length === 3, '3 processes of the changed job');
+  assert.ok(changed.pids.every((p: number) => !changePids.includes(p)), 'the changed job was restarted');
+  const info = await getJson(`${d.url}/jobs/default/change`);
+  assert.equal(info.config.env.MODE, 'changed');
+});
+
+test('a configuration that fails to parse on SIGHUP changes nothing and is logged', async () => {
+  const d = await startGafferd({ config: `[process:s]\ncmd = ${fixtureCmd('sleeper.js')}\n` });
+  const before = (await getJson(`${d.url}/pids`)).pids;
+  writeFileSync(join(d.dir, 'gaffer.ini'), `[process:s]\ncmd = ${fixtureCmd('sleeper.js')}\nnumprocesses = lots\n`);
+  d.child.kill('SIGHUP');
+  const line = await d.waitForLog(/reload failed/);
+  assert.match(line, /\[process:s\] numprocesses = "lots": expected an integer/);
+  assert.deepEqual((await getJson(`${d.url}/pids`)).pids, before);
+});
+
+test('a bad configuration stops start-up with one line naming file, section and key, status 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gafferd-bad-'));
+  const file = join(dir, 'gaffer.ini');
+  writeFileSync(file, '[process:web]\ncmd = node x.js\nnumproceses = 2\n');
+  const result = await runGafferd(['-c', file]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr.trim(), /gaffer\.ini \[process:web\] unknown key "numproceses": did you mean "numprocesses"\?/);
+  assert.equal(result.stderr.trim().split('\n').length, 1);
+  const missing = await runGafferd(['-c', join(dir, 'missing.ini')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /missing\.ini/);
+});
+
+test('a bind failure is a start-up error', async () => {
+  const d = await startGafferd();
+  const result = await runGafferd(['--bind', `127.0.0.1:${d.port}`]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /EADDRINUSE|in use/);
+});
+
+test('pid file: written, removed on exit; a live one refuses start; a stale one is replaced', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gafferd-pid-'));
+  const pidfile = join(dir, 'gafferd.pid');
+  const d = await startGafferd({ args: ['--pidfile', pidfile] });
+  assert.equal(readFileSync(pidfile, 'utf8'), `${d.child.pid}\n`);
+  const second = await runGafferd(['--pidfile', pidfile, '--bind', '127.0.0.1:0']);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, new RegExp(`Already running on PID ${d.child.pid}`));
+  assert.equal(await d.stop(), 0);
+  assert.ok(!existsSync(pidfile), 'removed on exit');
+  writeFileSync(pidfile, '999999\n');
+  const fresh = await startGafferd({ args: ['--pidfile', pidfile] });
+  assert.equal(readFileSync(pidfile, 'utf8'), `${fresh.child.pid}\n`);
+});
+
+test('--daemon detaches, returns once serving, and the daemon stops on SIGTERM', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gafferd-daemon-'));
+  const pidfile = join(dir, 'gafferd.pid');
+  const log = join(dir, 'gafferd.log');
+  const ini = join(dir, 'gaffer.ini');
+  writeFileSync(ini, `[process:s]\ncmd = ${fixtureCmd('sleeper.js')}\n`);
+  const result = await runGafferd(['--daemon', '-c', ini, '--pidfile', pidfile, '--error-log', log, '--bind', '127.0.0.1:0'], dir);
+  assert.equal(result.code, 0, result.stderr);
+  const pid = Number(readFileSync(pidfile, 'utf8'));
+  assert.ok(isAlive(pid));
+  // The log file is written asynchronously by the daemon: wait for the line.
+  const listening = await until(async () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), (text) => /HTTP API listening on/.test(text), 'the listen log line');
+  const port = Number(/HTTP API listening on 127\.0\.0\.1:(\d+)/.exec(listening)?.[1]);
+  const [osPid] = await until(() => osPidsOf(`http://127.0.0.1:${port}`), (p) => p.length === 1 && p[0]! > 0, 'the daemon job');
+  process.kill(pid, 'SIGTERM');
+  await until(async () => isAlive(pid), (alive) => !alive, 'the daemon to exit');
+  assert.ok(!isAlive(osPid!));
+  assert.ok(!existsSync(pidfile));
+});
