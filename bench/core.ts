@@ -132,8 +132,10 @@ async function throughput(bytes: number): Promise<{ comparison: Comparison; peak
     m.onOutput((chunk) => { received += chunk.data.length; });
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
     const exit = waitFor(m.events, 'exit', 1);
+    // A one-off process: a kept one would be respawned after it finishes and write again.
+    m.load({ name: 'flood', cmd: '/bin/sh', args: producer, redirect_output: ['out'], numprocesses: 0 });
     let t0 = performance.now();
-    m.load({ name: 'flood', cmd: '/bin/sh', args: producer, redirect_output: ['out'], numprocesses: 1 });
+    await m.commit('flood');
     await exit;
     const elapsed = performance.now() - t0;
     clearInterval(sampler);

@@ -3,7 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join } from 'node:path';
+import { benchApi } from './api.js';
 import { benchCore, type Comparison } from './core.js';
+import { benchLookupd } from './lookupd.js';
 import { fmt, ratio, spread } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -18,6 +20,9 @@ function comparisonRow(c: Comparison): string {
 async function main(): Promise<void> {
   const started = new Date();
   const core = await benchCore(log);
+  const api = await benchApi(log);
+  log('lookupd registration and /findJob...');
+  const lk = await benchLookupd();
   const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
   const lines = [
     '# Benchmarks',
@@ -52,6 +57,38 @@ async function main(): Promise<void> {
     '',
     `W4 memory: peak RSS of the benchmark process while ${mib(core.floodBytes)} MiB went through the Manager: ${mib(core.floodPeakRss)} MiB`,
     '(output is forwarded chunk by chunk and never accumulated; every byte was counted before the exit event).',
+    '',
+    '## gafferd HTTP API (a real gafferd process with 100 processes, loopback, keep-alive, sequential)',
+    '',
+    `Baseline: a bare \`node:http\` server in its own process answering the same JSON body. ${process.env.BENCH_API_REQUESTS ?? 2000} requests per route after 200 warm-up requests.`,
+    'Targets: p50 under 1 ms, p99 under 5 ms.',
+    '',
+    '| route | gafferd p50 | gafferd p99 | bare p50 | bare p99 | p50 ratio |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...api.latency.map((r) => `| ${r.route} | ${fmt(r.gafferd.median, 3)} ms | ${fmt(r.gafferd.p99, 3)} ms | ${fmt(r.bare.median, 3)} ms | ${fmt(r.bare.p99, 3)} ms | ${ratio(r.gafferd.median, r.bare.median)} |`),
+    '',
+    `Streaming one process's output (${fmt(Number(process.env.BENCH_STREAM_BYTES ?? 200_000_000) / 1e6, 0)} MB of 100-byte lines) to a client, MB/s, 3 rounds (target ≥ 50 % of the raw pipe):`,
+    '',
+    '| path | MB/s | share of raw pipe |',
+    '|---|---:|---:|',
+    `| raw pipe (child_process.spawn, no server) | ${spread(api.streams.raw, 0)} | 100 % |`,
+    `| \`GET /streams/<pid>/out?feed=eventsource\` | ${spread(api.streams.eventsource, 0)} | ${((api.streams.eventsource.median / api.streams.raw.median) * 100).toFixed(0)} % |`,
+    `| \`ws /wstreams/<pid>\` | ${spread(api.streams.websocket, 0)} | ${((api.streams.websocket.median / api.streams.raw.median) * 100).toFixed(0)} % |`,
+    '',
+    `gafferd idle with 100 children over ${api.idle.seconds} s: RSS ${mib(api.idle.rss)} MiB, CPU ${api.idle.cpu.toFixed(2)} % of one core.`,
+    'Slow clients are cut at 1 MiB of unsent data, so a stalled reader never grows gafferd\'s memory.',
+    '',
+    '## gaffer_lookupd',
+    '',
+    `${lk.nodes} simulated nodes × ${lk.jobsPerNode} jobs × ${lk.pidsPerJob} pids speak the registration protocol over websockets to one lookupd process.`,
+    '',
+    '| figure | value |',
+    '|---|---:|',
+    `| registration messages | ${lk.messages} |`,
+    `| time until the directory is complete | ${fmt(lk.registrationMs)} ms (${Math.round(lk.messagesPerSecond)} messages/s) |`,
+    `| lookupd RSS idle → loaded | ${lk.rssIdleMiB?.toFixed(1) ?? 'n/a'} → ${lk.rssLoadedMiB?.toFixed(1) ?? 'n/a'} MiB (bare node:http process: ${lk.rssBareNodeMiB?.toFixed(1) ?? 'n/a'} MiB) |`,
+    `| \`/findJob\` (${lk.findJobBytes} bytes, ${lk.findJob.requests} requests) p50 / p99 | ${fmt(lk.findJob.p50Ms, 3)} / ${fmt(lk.findJob.p99Ms, 3)} ms |`,
+    `| bare node:http, same body, p50 / p99 | ${fmt(lk.baseline.p50Ms, 3)} / ${fmt(lk.baseline.p99Ms, 3)} ms (p50 ratio ${ratio(lk.findJob.p50Ms, lk.baseline.p50Ms)}) |`,
     '',
     'For the peers (PM2, supervisord, node-foreman) measured on the same kind of machine, see',
     '`shared/peer-benchmarks.md`; PM2 is not installed as a dependency of this project, so it is not re-run here.',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConsoleOutput } from '../apps/console-output.js';
+import { LookupRegistration, resolveFqdn } from '../apps/lookup-registration.js';
 import { diffJobs } from '../config/configured-job.js';
 import { locateConfig, type ConfigLocation } from '../config/config-location.js';
 import { loadGafferdConfig, type GafferdConfig } from '../config/gafferd-config.js';
@@ -86,6 +87,8 @@ export class Daemon {
       this.#http = new HttpServerApp({ listeners: toListeners(config), logger: this.#logger });
       await this.manager.addApplication(this.#http, { critical: true });
       for (const app of this.#optionalApps()) await this.manager.addApplication(app);
+      const lookup = await this.#lookupRegistration(config);
+      if (lookup) await this.manager.addApplication(lookup);
       this.#loadJobs(config);
       this.#state = 'running';
       this.#logger.info(`gafferd started (pid ${process.pid}${config.configFile ? `, config ${config.configFile}` : ', no config file: defaults'})`);
@@ -184,6 +187,26 @@ export class Daemon {
     return apps;
   }
 
+  // Registration with every configured lookupd; the broadcast address defaults to
+  // <scheme>://<fqdn>:<port of the first TCP listener>.
+  async #lookupRegistration(config: GafferdConfig): Promise<LookupRegistration | undefined> {
+    if (config.lookupdAddresses.length === 0) return undefined;
+    let broadcast = config.broadcastAddress;
+    if (!broadcast) {
+      const tcp = this.addresses().find((a) => a.kind === 'tcp');
+      const tls = config.listeners.some((l) => l.certfile);
+      broadcast = `${tls ? 'https' : 'http'}://${await resolveFqdn()}:${tcp?.kind === 'tcp' ? tcp.port : 5000}`;
+    }
+    const ssl = config.lookupSsl;
+    const tls = ssl.caCerts || ssl.certfile || ssl.keyfile ? {
+      ca: ssl.caCerts ? readTlsFile(ssl.caCerts, 'lookup_ssl') : undefined,
+      cert: ssl.certfile ? readTlsFile(ssl.certfile, 'lookup_ssl') : undefined,
+      key: ssl.keyfile ? readTlsFile(ssl.keyfile, 'lookup_ssl') : undefined,
+    } : undefined;
+    this.#logger.info(`registering with lookupd ${config.lookupdAddresses.join(', ')} as ${broadcast}`);
+    return new LookupRegistration({ addresses: config.lookupdAddresses, broadcastAddress: broadcast, tls, logger: this.#logger });
+  }
+
   #loadJobs(config: GafferdConfig): void {
     for (const job of config.jobs) {
       try {
@@ -201,7 +224,7 @@ export function toListeners(config: GafferdConfig): HttpListenerConfig[] {
   for (const endpoint of config.listeners) {
     let tls: HttpListenerConfig['tls'];
     if (endpoint.certfile && endpoint.keyfile) {
-      tls = { cert: readTlsFile(endpoint.certfile, endpoint.name), key: readTlsFile(endpoint.keyfile, endpoint.name) };
+      tls = { cert: readTlsFile(endpoint.certfile, `endpoint:${endpoint.name}`), key: readTlsFile(endpoint.keyfile, `endpoint:${endpoint.name}`) };
     }
     for (const address of endpoint.addresses) listeners.push({ address, backlog: endpoint.backlog, tls });
   }
@@ -212,7 +235,7 @@ function readTlsFile(path: string, endpoint: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`endpoint '${endpoint}': cannot read TLS file '${path}': ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`[${endpoint}]: cannot read TLS file '${path}': ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -119,8 +119,9 @@ export class Feed {
     this.#decoder ??= new StringDecoder('utf8');
     const decoded = this.#decoder.write(data);
     if (decoded === '') return;
-    const lines = decoded.replace(/\r?\n$/, '').split(/\r?\n/);
-    this.#write(`event: ${oneLine(type)}\r\n${lines.map((l) => `data: ${l}\r\n`).join('')}\r\n`);
+    // One `data:` line per line of output, built with one replace (this is the hot path of a flood).
+    const body = decoded.replace(/\r?\n$/, '').replace(/\r?\n/g, '\r\ndata: ');
+    this.#write(`event: ${oneLine(type)}\r\ndata: ${body}\r\n\r\n`);
   }
 
   /** End the response normally. */

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import assert from 'node:assert/strict';
 import { chmod } from 'node:fs/promises';
 import { test } from 'node:test';
@@ -151,10 +153,19 @@ test('an unreadable main file is a ConfigError naming the file and the OS reason
   await assert.rejects(loadGafferdConfig(tmp.path, opts), { message: `cannot read configuration file '${tmp.path}': illegal operation on a directory (EISDIR)` });
 });
 
-test('a file without read permission is reported with EACCES', { skip: process.getuid?.() === 0 ? 'root can read any file' : false }, async () => {
+test('a file without read permission is reported with EACCES', async () => {
   const file = await tmp.write('secret.ini', '[gaffer]\n');
   await chmod(file, 0o000);
-  await assert.rejects(loadGafferdConfig(file, opts), { message: `cannot read configuration file '${file}': permission denied (EACCES)` });
+  if (process.getuid?.() !== 0) {
+    await assert.rejects(loadGafferdConfig(file, opts), { message: `cannot read configuration file '${file}': permission denied (EACCES)` });
+    return;
+  }
+  // root reads any file: check as the unprivileged user nobody, in a child process.
+  const module = new URL('../../src/config/gafferd-config.js', import.meta.url).href;
+  const script = `import { loadGafferdConfig } from ${JSON.stringify(module)};
+    loadGafferdConfig(${JSON.stringify(file)}, { configDir: '/', homeDir: '/', env: {} }).then(() => console.log('read'), (e) => console.log(e.message));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, cwd: '/' });
+  assert.equal(stdout.trim(), `cannot read configuration file '${file}': permission denied (EACCES)`);
 });
 
 test('bad command-line overrides name the option', async () => {

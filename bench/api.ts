@@ -1,0 +1,172 @@
+// gafferd over HTTP: API latency with 100 processes against a bare node:http
+// server answering the same JSON, streaming throughput through /streams
+// (eventsource) and /wstreams against a raw pipe, and gafferd's idle footprint.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request, Agent } from 'node:http';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
+import { procUsage, summarize, type Summary } from './stats.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const REQUESTS = Number(process.env.BENCH_API_REQUESTS ?? 2000);
+const STREAM_BYTES = Number(process.env.BENCH_STREAM_BYTES ?? 200_000_000);
+const LINE = '0123456789'.repeat(9) + '012345678';
+const producer = (bytes: number): string => `read go; yes ${LINE} | head -c ${bytes}`;
+
+interface Daemon { child: ChildProcess; port: number }
+
+function startGafferd(): Promise<Daemon> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'gafferd.js'), '--bind', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      const m = /HTTP API listening on 127\.0\.0\.1:(\d+)/.exec(line);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once('exit', (code) => reject(new Error(`gafferd exited (${code}) before listening`)));
+  });
+}
+
+// The baseline server: node:http answering a fixed JSON body, in its own process like gafferd.
+function startBareServer(body: string): Promise<Daemon> {
+  const script = `const http = require('node:http'); const body = ${JSON.stringify(body)};
+    const s = http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body)}); res.end(body); }); });
+    s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve) => child.stdout!.once('data', (d: Buffer) => resolve({ child, port: Number(d.toString()) })));
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+function call(port: number, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function latency(port: number, method: string, path: string, body?: string): Promise<Summary> {
+  for (let i = 0; i < 200; i++) await call(port, method, path, body);
+  const samples: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const t0 = performance.now();
+    await call(port, method, path, body);
+    samples.push(performance.now() - t0);
+  }
+  return summarize(samples);
+}
+
+async function waitForPids(port: number, job: string, count: number): Promise<number[]> {
+  for (;;) {
+    const { text } = await call(port, 'GET', `/jobs/default/${job}/pids`);
+    const pids = JSON.parse(text).pids as number[];
+    if (pids.length >= count) return pids;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// Read one process's output through an eventsource feed; the feed ends when the process exits.
+async function streamEventsource(port: number, pid: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let t0 = 0;
+    const req = request({ host: '127.0.0.1', port, path: `/streams/${pid}/out?feed=eventsource&heartbeat=false` }, (res) => {
+      res.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+      // The rate of process data carried (SSE framing adds a few bytes per line on top).
+      res.on('end', () => (bytes < STREAM_BYTES
+        ? reject(new Error(`the eventsource feed carried ${bytes} bytes, less than the ${STREAM_BYTES} written`))
+        : resolve(STREAM_BYTES / 1e6 / ((performance.now() - t0) / 1000))));
+      t0 = performance.now();
+      void call(port, 'POST', `/streams/${pid}/stdin`, 'go\n');
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function streamWebsocket(port: number, pid: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let t0 = 0;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/wstreams/${pid}`);
+    ws.on('open', () => { t0 = performance.now(); ws.send('go\n'); });
+    ws.on('message', (data: Buffer) => { bytes += data.length; });
+    ws.on('close', () => (bytes !== STREAM_BYTES
+      ? reject(new Error(`the websocket carried ${bytes} of ${STREAM_BYTES} bytes`))
+      : resolve(bytes / 1e6 / ((performance.now() - t0) / 1000))));
+    ws.on('error', reject);
+  });
+}
+
+function rawPipe(): Promise<number> {
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const child = spawn('/bin/sh', ['-c', producer(STREAM_BYTES)], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const t0 = performance.now();
+    child.stdout.on('data', (d: Buffer) => { bytes += d.length; });
+    child.on('close', () => resolve(bytes / 1e6 / ((performance.now() - t0) / 1000)));
+    child.stdin.end('go\n');
+  });
+}
+
+export interface ApiResults {
+  latency: Array<{ route: string; gafferd: Summary; bare: Summary }>;
+  streams: { eventsource: Summary; websocket: Summary; raw: Summary };
+  idle: { rss: number; cpu: number; seconds: number };
+}
+
+export async function benchApi(log: (line: string) => void): Promise<ApiResults> {
+  const d = await startGafferd();
+  try {
+    await call(d.port, 'POST', '/jobs/default', JSON.stringify({ name: 'idle', cmd: 'sleep 100000', numprocesses: 100 }));
+    await waitForPids(d.port, 'idle', 100);
+    const routes: Array<[string, string, string, string | undefined]> = [
+      ['GET /jobs', 'GET', '/jobs', undefined],
+      ['GET /pids', 'GET', '/pids', undefined],
+      ['POST /jobs/default/idle/numprocesses', 'POST', '/jobs/default/idle/numprocesses', JSON.stringify({ scale: '=100' })],
+    ];
+    const results: ApiResults['latency'] = [];
+    for (const [label, method, path, body] of routes) {
+      log(`API latency ${label}...`);
+      const sample = await call(d.port, method, path, body);
+      const bare = await startBareServer(sample.text);
+      const bareSummary = await latency(bare.port, method, path, body);
+      const gafferdSummary = await latency(d.port, method, path, body);
+      bare.child.kill();
+      results.push({ route: label, gafferd: gafferdSummary, bare: bareSummary });
+    }
+
+    log('idle footprint of gafferd with 100 children...');
+    const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = procUsage(d.child.pid!);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const after = procUsage(d.child.pid!);
+    const idle = { rss: after.rss, cpu: ((after.cpuMs - before.cpuMs) / (seconds * 1000)) * 100, seconds };
+
+    log(`stream throughput (${STREAM_BYTES} bytes)...`);
+    const es: number[] = [];
+    const wsRates: number[] = [];
+    const raw: number[] = [];
+    const job = { name: 'flood', cmd: producer(STREAM_BYTES), shell: true, redirect_input: true, redirect_output: ['out'], numprocesses: 0 };
+    await call(d.port, 'POST', '/jobs/default', JSON.stringify({ ...job, start: false }));
+    for (let round = 0; round < 3; round++) {
+      let { text } = await call(d.port, 'POST', '/jobs/default/flood/commit', '{}');
+      es.push(await streamEventsource(d.port, JSON.parse(text).pid));
+      ({ text } = await call(d.port, 'POST', '/jobs/default/flood/commit', '{}'));
+      wsRates.push(await streamWebsocket(d.port, JSON.parse(text).pid));
+      raw.push(await rawPipe());
+    }
+    return { latency: results, streams: { eventsource: summarize(es), websocket: summarize(wsRates), raw: summarize(raw) }, idle };
+  } finally {
+    d.child.kill('SIGTERM');
+    await new Promise((r) => d.child.once('exit', r));
+    agent.destroy();
+  }
+}

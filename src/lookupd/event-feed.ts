@@ -1,0 +1,90 @@
+// The `/lookup` event feed: a SockJS endpoint (all SockJS transports plus the
+// raw websocket `/lookup/websocket`) that pushes one JSON message per
+// registry event to every connected client. Clients send nothing.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import sockjs, { type Connection } from 'sockjs';
+import type { EventListener } from '../core/event-bus.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { LOOKUPD_FEED_PREFIX } from '../protocol/lookupd.js';
+import type { Registry } from './registry.js';
+
+export interface EventFeedOptions {
+  logger?: Logger;
+  /** SockJS heartbeat period (default 25 s). */
+  heartbeatMs?: number;
+  /** SockJS session expiry after its last connection (default 5 s). */
+  disconnectDelayMs?: number;
+}
+
+/** `sockjs.Server#middleware`: handles a request or upgrade of its prefix and returns true, else false. */
+type SockjsHandler = (req: IncomingMessage, res: ServerResponse | Duplex, head?: Buffer) => boolean;
+
+/** Broadcasts registry events to SockJS clients. */
+export class EventFeed {
+  readonly #registry: Registry;
+  readonly #logger: Logger;
+  readonly #connections = new Set<Connection>();
+  readonly #handler: SockjsHandler;
+  readonly #listener: EventListener;
+  #closed = false;
+
+  constructor(registry: Registry, options: EventFeedOptions = {}) {
+    this.#registry = registry;
+    this.#logger = options.logger ?? silentLogger;
+    const server = sockjs.createServer({
+      prefix: LOOKUPD_FEED_PREFIX,
+      heartbeat_delay: options.heartbeatMs ?? 25_000,
+      disconnect_delay: options.disconnectDelayMs ?? 5_000,
+      log: (severity, message) => {
+        if (severity === 'error') this.#logger.error(`lookupd feed: ${message}`);
+      },
+    });
+    server.on('connection', (conn: Connection) => this.#accept(conn));
+    // `middleware` is sockjs's documented alternative to installHandlers (absent from its typings).
+    this.#handler = (server as unknown as { middleware(): SockjsHandler }).middleware();
+    this.#listener = (_type, payload) => {
+      if (this.#connections.size > 0) this.#broadcast(JSON.stringify(payload));
+    };
+    registry.events.subscribe('.', this.#listener);
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Serve a request under `/lookup`; false when the path is not the feed's. */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
+    return !this.#closed && this.#handler(req, res);
+  }
+
+  /** Serve a websocket upgrade under `/lookup`; false when the path is not the feed's. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    return !this.#closed && this.#handler(req, socket, head);
+  }
+
+  /** Stop broadcasting and close every client connection. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#registry.events.unsubscribe('.', this.#listener);
+    for (const conn of [...this.#connections]) conn.close('1001', 'lookupd is shutting down');
+    this.#connections.clear();
+  }
+
+  #accept(conn: Connection): void {
+    if (this.#closed) {
+      conn.close('1001', 'lookupd is shutting down');
+      return;
+    }
+    this.#connections.add(conn);
+    this.#logger.debug(`lookupd feed: client connected (${conn.protocol}) from ${conn.remoteAddress}`);
+    // Clients send nothing meaningful; reading keeps the transport flowing.
+    conn.on('data', () => {});
+    conn.on('close', () => this.#connections.delete(conn));
+  }
+
+  #broadcast(message: string): void {
+    for (const conn of this.#connections) conn.write(message);
+  }
+}
