@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { NotFoundError, ForbiddenError, GafferError } from '../errors.js';
@@ -226,14 +227,17 @@ export class ManagedProcess {
     });
   }
 
-  // Exit is reported once the process has exited *and* its pipes are closed, so every byte it
-  // wrote is delivered first. Group members left behind are killed so no orphan keeps a pipe open.
+  // Exit is reported once the process has exited, its pipes are closed (every byte it wrote is
+  // delivered first) and what was left of its process group has been SIGKILLed and is gone, so
+  // "stopped" really means nothing of the process runs any more.
   #watchExit(child: ChildProcess, onExit: (status: ExitStatus) => void): void {
     let status: ExitStatus | undefined;
     let done = false;
+    let closed = false;
+    let groupGone = this.detach;
     let drainTimer: NodeJS.Timeout | undefined;
-    const finish = (): void => {
-      if (done || !status) return;
+    const finish = (force = false): void => {
+      if (done || !status || (!force && (!closed || !groupGone))) return;
       done = true;
       if (drainTimer) clearTimeout(drainTimer);
       if (this.#killTimer) clearTimeout(this.#killTimer);
@@ -248,11 +252,15 @@ export class ManagedProcess {
         exitStatus: code ?? 0,
         termSignal: signal ? signalToNumber(signal) : 0,
       };
-      if (!this.detach) this.#signalGroup('SIGKILL', true);
-      drainTimer = setTimeout(finish, PIPE_DRAIN_TIMEOUT_MS);
+      if (!this.detach) {
+        this.#signalGroup('SIGKILL', true);
+        void waitForGroupExit(child.pid!).then(() => { groupGone = true; finish(); });
+      }
+      drainTimer = setTimeout(() => finish(true), PIPE_DRAIN_TIMEOUT_MS);
       drainTimer.unref();
+      finish();
     });
-    child.once('close', finish);
+    child.once('close', () => { closed = true; finish(); });
   }
 
   #signalGroup(signal: NodeJS.Signals | number, evenIfExited = false): void {
@@ -270,4 +278,39 @@ export class ManagedProcess {
 
 function signalToNumber(signal: NodeJS.Signals): number {
   return (osConstants.signals as Record<string, number>)[signal] ?? 0;
+}
+
+// After SIGKILL, the members of a process group vanish within milliseconds; wait for that (bounded:
+// a member stuck in uninterruptible sleep must not hold the exit forever). Members already dead but
+// not yet reaped by init (zombies) count as gone.
+async function waitForGroupExit(pgid: number, limitMs = 1000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    if (!(await hasLiveMember(pgid)) || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+// Linux: is any process of the group not a zombie? (Elsewhere: assume yes until the deadline.)
+async function hasLiveMember(pgid: number): Promise<boolean> {
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch { /* gone */ }
+  }
+  return false;
 }

@@ -91,7 +91,9 @@ test('stopping a shell pipeline or a process with a grandchild leaves nothing al
   const grandchild = await grand;
   const pgid = m.getProcess(m.pids('pipe')[0]!).osPid;
   const members = (): number[] => groupMembers(pgid);
-  assert.ok(members().length >= 2, 'the pipeline runs in its own process group');
+  // The shell forks the pipeline members after it starts: wait until all three exist.
+  for (let i = 0; i < 500 && members().length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(members().length, 4, 'sh and the three pipeline members run in their own process group');
   assert.ok(isAlive(grandchild));
   await Promise.all([m.stopJob('parent'), m.stopJob('pipe')]);
   assert.ok(!isAlive(grandchild), 'the grandchild was stopped with its parent');
