@@ -162,3 +162,37 @@ test('--daemon detaches, returns once serving, and the daemon stops on SIGTERM',
   assert.ok(!isAlive(osPid!));
   assert.ok(!existsSync(pidfile));
 });
+
+test('several endpoints at once: TCP and a unix socket from [endpoint:*] sections', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gafferd-ep-'));
+  const sock = join(dir, 'gafferd.sock');
+  const d = await startGafferd({
+    config: ['[gaffer]', 'http_endpoints = public, local', '',
+      '[endpoint:public]', 'bind = 127.0.0.1:0', '',
+      '[endpoint:local]', `bind = unix:${sock}`, '',
+      '[process:s]', `cmd = ${fixtureCmd('sleeper.js')}`, ''].join('\n'),
+  });
+  await d.waitForLog(new RegExp(`HTTP API listening on unix:${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+  assert.deepEqual((await getJson(`${d.url}/jobs`)).jobs, ['default.s']);
+  const { request } = await import('node:http');
+  const viaSocket = await new Promise<string>((resolve, reject) => {
+    request({ socketPath: sock, path: '/jobs' }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve(body));
+    }).on('error', reject).end();
+  });
+  assert.deepEqual(JSON.parse(viaSocket), { jobs: ['default.s'] });
+});
+
+test('-v prints every event and -vv the output of processes too', async () => {
+  const d = await startGafferd({
+    args: ['-vv'],
+    config: `[process:talker]\ncmd = ${fixtureCmd('crash-after.js', 60000, 0)}\nredirect_output = out, err\n`,
+  });
+  await d.waitForLog(/^\d\d:\d\d:\d\d talker \| spawn process with pid \d+$/);
+  await d.waitForLog(/^\d\d:\d\d:\d\d talker \| started \d+$/);
+  await d.waitForLog(/^\d\d:\d\d:\d\d talker \| proc\.talker\.spawn process with pid \d+$/);
+  assert.ok(d.stdout.some((l) => / talker \| create talker$/.test(l)), 'every event with -v');
+  assert.ok(d.stdout.every((l) => !l.includes('\u001b[')), 'no colour when stdout is not a terminal');
+});
