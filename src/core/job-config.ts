@@ -1,6 +1,7 @@
 import { BadRequestError } from '../errors.js';
 import { parseSignal } from '../util/signals.js';
 import { validateJobName } from '../util/names.js';
+import { parseJobPolicy } from './job-policy.js';
 
 /** Flapping rule: `attempts` unexpected exits within `window` s stop the job for `retry_in` s, at most `max_retry` times. */
 export interface FlappingConfig {
@@ -37,7 +38,9 @@ export interface JobConfig {
 }
 
 /** Keys whose change does not require restarting the running processes. */
-export const NON_PROCESS_KEYS = new Set(['numprocesses', 'priority', 'start', 'flapping', 'graceful_timeout', 'stop_signal']);
+export const NON_PROCESS_KEYS = new Set(['numprocesses', 'priority', 'start', 'flapping', 'graceful_timeout', 'stop_signal',
+  'restart', 'success_exit_codes', 'restart_delay', 'max_memory', 'on_give_up', 'health', 'health_interval', 'health_failures',
+  'depends_on', 'ready_timeout']);
 
 /**
  * Validate and normalize a JSON job config (as posted to the API or read
@@ -112,6 +115,9 @@ export function normalizeJobConfig(input: unknown, reason = 'invalid_process_inf
     }
     config.stop_signal = String(raw.stop_signal);
   }
+
+  // The operations keys (restart, ready, health, depends_on, max_memory...) are validated here too.
+  parseJobPolicy(config, reason);
 
   if (raw.priority !== undefined && raw.priority !== null) {
     const p = Number(raw.priority);

@@ -1,7 +1,9 @@
-import { fullName, legacyName } from '../util/names.js';
+import { fullName, legacyName, parseJobName } from '../util/names.js';
 import { FlapDetector } from './flapping.js';
 import type { JobConfig } from './job-config.js';
+import { parseJobPolicy, type JobPolicy } from './job-policy.js';
 import type { ManagedProcess } from './managed-process.js';
+import type { ProcessChecks } from './process-checks.js';
 
 /** Resolved OS identity of a job's processes. */
 export interface JobIdentity {
@@ -17,6 +19,8 @@ export class Job {
   readonly sessionid: string;
   readonly name: string;
   config: JobConfig;
+  /** The operations settings of `config` (restart policy, readiness, health, dependencies, limits). */
+  policy: JobPolicy;
   identity: JobIdentity;
   /** Extra environment given at load time (library `load(..., env)`). */
   loadEnv: Record<string, string>;
@@ -38,14 +42,23 @@ export class Job {
   retryTimer: NodeJS.Timeout | undefined;
   /** Pending delayed respawn after fast consecutive failures. */
   respawnTimer: NodeJS.Timeout | undefined;
-  /** Consecutive fast failures (spawn errors, exits within MIN_UPTIME). */
+  /** Consecutive fast failures (spawn errors, exits within MIN_UPTIME, or within the stable period with restart_delay). */
   fastFailures = 0;
+  /** Started but waiting for its dependencies to be ready. */
+  waiting = false;
+  /** Every kept process was ready once since the last start (latched for dependents). */
+  readyAnnounced = false;
+  /** Readiness/health checks per internal pid. */
+  readonly checks = new Map<number, ProcessChecks>();
+  /** Pending max_memory sampling. */
+  memoryTimer: NodeJS.Timeout | undefined;
   readonly loadOrder: number;
 
   constructor(sessionid: string, config: JobConfig, identity: JobIdentity, loadEnv: Record<string, string>, loadOrder: number) {
     this.sessionid = sessionid;
     this.name = config.name;
     this.config = config;
+    this.policy = parseJobPolicy(config);
     this.identity = identity;
     this.loadEnv = loadEnv;
     this.numprocesses = config.numprocesses;
@@ -95,10 +108,33 @@ export class Job {
     return slot;
   }
 
+  /** Full names of the jobs this one depends on (`db` means `<own session>.db`). */
+  get dependencies(): string[] {
+    return this.policy.dependsOn.map((d) => {
+      const parsed = parseJobName(d, this.sessionid);
+      return fullName(parsed.sessionid, parsed.name);
+    });
+  }
+
+  /** Every kept process is ready (and the job has its full count). */
+  get allReady(): boolean {
+    return this.kept.length >= this.numprocesses && this.kept.every((p) => p.ready);
+  }
+
+  /** `stopped`, `idle`, `waiting` (for dependencies), `starting` (not ready yet) or `running`. */
+  get state(): 'stopped' | 'idle' | 'waiting' | 'starting' | 'running' {
+    if (this.stopped || this.unloaded) return 'stopped';
+    if (this.idle) return 'idle';
+    if (this.waiting) return 'waiting';
+    return this.allReady ? 'running' : 'starting';
+  }
+
   clearTimers(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.respawnTimer) clearTimeout(this.respawnTimer);
+    if (this.memoryTimer) clearTimeout(this.memoryTimer);
     this.retryTimer = undefined;
     this.respawnTimer = undefined;
+    this.memoryTimer = undefined;
   }
 }

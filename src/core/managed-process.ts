@@ -11,6 +11,13 @@ export interface OutputChunk {
   label: string;
   /** True for a custom stream (events of type `READ`). */
   custom: boolean;
+  /** The child's file descriptor it came from (1 stdout, 2 stderr, 3+ custom streams). */
+  fd: number;
+  /**
+   * Captured only for gafferd's own use (log files, readiness patterns): the stream has no
+   * `redirect_output` label, so it is not published to API subscribers.
+   */
+  internal: boolean;
   data: Buffer;
 }
 
@@ -33,6 +40,8 @@ export interface ManagedProcessOptions {
   customStreams: string[];
   detach: boolean;
   once: boolean;
+  /** Pipe stdout/stderr even without a `redirect_output` label (for log files and readiness patterns). */
+  captureOutput?: boolean;
   /** Instance number inside the job (1-based, lowest free; 0 for one-off processes). */
   slot: number;
   gracefulTimeout: number;
@@ -63,6 +72,10 @@ export class ManagedProcess {
   gracefulTimeout: number;
   /** Set when the manager asked this process to stop: its exit is expected. */
   stopRequested = false;
+  /** Set when the manager restarts the process because a check failed: its exit counts as a failure. */
+  failure: string | undefined;
+  /** Passed its readiness check (true at once for jobs without one). */
+  ready = false;
   exit: ExitStatus | undefined;
 
   readonly #options: ManagedProcessOptions;
@@ -119,8 +132,8 @@ export class ManagedProcess {
     const [outLabel, errLabel] = o.redirectOutput;
     const stdio: Array<'pipe' | 'ignore'> = [
       o.redirectInput ? 'pipe' : 'ignore',
-      outLabel ? 'pipe' : 'ignore',
-      errLabel ? 'pipe' : 'ignore',
+      outLabel || o.captureOutput ? 'pipe' : 'ignore',
+      errLabel || o.captureOutput ? 'pipe' : 'ignore',
       ...o.customStreams.map(() => 'pipe' as const),
     ];
     let child: ChildProcess;
@@ -203,22 +216,24 @@ export class ManagedProcess {
 
   #wireStreams(child: ChildProcess, outLabel: string | undefined, errLabel: string | undefined): void {
     child.stdin?.on('error', () => { /* EPIPE when the process exits: ignored */ });
-    this.#forward(child.stdout, outLabel, false);
-    this.#forward(child.stderr, errLabel, false);
+    this.#forward(child.stdout, outLabel, 1);
+    this.#forward(child.stderr, errLabel, 2);
     this.#options.customStreams.forEach((label, i) => {
       const stream = child.stdio[3 + i] as unknown as NodeJS.ReadWriteStream | null;
       if (!stream) return;
       this.#custom.set(label, stream);
       (stream as unknown as Readable).on('error', () => {});
-      this.#forward(stream as unknown as Readable, label, true);
+      this.#forward(stream as unknown as Readable, label, 3 + i);
     });
   }
 
-  #forward(stream: Readable | null | undefined, label: string | undefined, custom: boolean): void {
-    if (!stream || !label) return;
+  #forward(stream: Readable | null | undefined, label: string | undefined, fd: number): void {
+    if (!stream) return;
     stream.on('error', () => { /* reported through exit */ });
+    const custom = fd > 2;
+    const internal = !label;
     stream.on('data', (data: Buffer) => {
-      const chunk: OutputChunk = { label, custom, data };
+      const chunk: OutputChunk = { label: label ?? '', custom, fd, internal, data };
       for (const listener of this.#outputListeners) {
         try {
           listener(chunk, this);

@@ -14,12 +14,12 @@ import { silentLogger, type Logger } from './logger.js';
 import { ManagedProcess, type ExitStatus, type OutputChunk } from './managed-process.js';
 import { aggregateStats, sampleLegacyProcess, sampleProcess, type LegacyProcessStats, type ProcessStats } from './process-stats.js';
 import { StatsMonitor, type StatListener } from './stats-monitor.js';
+import { Supervisor, spawnError } from './supervisor.js';
+import { jobInfo, jobStatus, processInfo } from './job-views.js';
+import { findCycle, stopLevels } from './dependencies.js';
+import { parseJobPolicy } from './job-policy.js';
 
-/** A process that lived less than this is a fast failure: consecutive ones are respawned with backoff. */
-export const MIN_UPTIME_MS = 1000;
-/** First and longest delay of the fast-failure backoff. */
-export const BACKOFF_BASE_MS = 100;
-export const BACKOFF_MAX_MS = 10_000;
+export { MIN_UPTIME_MS, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './restart-policy.js';
 
 export interface ManagerOptions {
   logger?: Logger;
@@ -59,11 +59,10 @@ export class Manager {
   readonly logger: Logger;
 
   readonly #sessions = new Map<string, Map<string, Job>>();
-  readonly #running = new Map<number, { process: ManagedProcess; job: Job }>();
   readonly #outputListeners = new Set<ManagerOutputListener>();
   readonly #stats = new StatsMonitor();
   #apps: Application[] = [];
-  #nextPid = 1;
+  readonly #sup: Supervisor;
   #loadCounter = 0;
   #state: State = 'new';
   #stopping: Promise<void> | undefined;
@@ -72,6 +71,14 @@ export class Manager {
     this.logger = options.logger ?? silentLogger;
     this.events = new EventBus({ maxQueue: options.maxQueue, logger: this.logger });
     this.legacyEvents = new EventBus({ maxQueue: options.maxQueue, logger: this.logger });
+    this.#sup = new Supervisor({
+      events: this.events,
+      legacyEvents: this.legacyEvents,
+      logger: this.logger,
+      isRunning: () => this.#state === 'running',
+      jobs: () => this.#allJobs(),
+      outputListeners: this.#outputListeners,
+    });
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -141,22 +148,23 @@ export class Manager {
       job.clearTimers();
       job.stopped = true;
     }
-    const levels = [...new Set(jobs.map((j) => j.priority))].sort((a, b) => b - a);
+    // Dependents before their dependencies, then descending priority; each level waits for the previous.
+    const levels = stopLevels(jobs, (j) => j.fullName, (j) => j.priority, dependencyGraph(jobs));
     for (const level of levels) {
       const exits: Array<Promise<unknown>> = [];
-      for (const job of jobs.filter((j) => j.priority === level).reverse()) {
+      for (const job of [...level].reverse()) {
         job.numprocesses = 0;
-        this.#publish('stop', job, {});
+        this.#sup.publish('stop', job, {});
         this.events.publish(jobEvent(job.fullName, 'stop'), { name: job.fullName });
         for (const proc of job.processes) {
           if (proc.detach) continue;
-          exits.push(this.#stopOne(job, proc));
+          exits.push(this.#sup.stopOne(job, proc));
         }
       }
       await Promise.all(exits);
     }
     // Processes already leaving (reaped, stop_process) before the shutdown.
-    await Promise.all([...this.#running.values()].filter((r) => !r.process.detach).map((r) => r.process.stop()));
+    await Promise.all([...this.#sup.running.values()].filter((r) => !r.process.detach).map((r) => r.process.stop()));
     this.#stats.close();
     const results = await Promise.allSettled([...this.#apps].reverse().map(async (app) => app.stop()));
     results.forEach((r, i) => {
@@ -206,29 +214,19 @@ export class Manager {
     return jobConfigToJSON(this.getJob(name, sessionid).config);
   }
 
-  /** 0.5 job info. */
+  /** 0.5 job info (plus `state`: stopped, idle, waiting, starting, running). */
   info(name: string, sessionid?: string): Record<string, unknown> {
-    const job = this.getJob(name, sessionid);
-    return {
-      name: job.fullName,
-      active: job.active,
-      running: job.kept.length + job.oneOff.length,
-      running_out: job.oneOff.length,
-      max_processes: job.numprocesses,
-      processes: job.processes.map((p) => p.pid),
-      config: jobConfigToJSON(job.config),
-    };
+    return jobInfo(this.getJob(name, sessionid));
   }
 
   /** 0.4 status. */
   status(name: string): { active: boolean; running: number; max_processes: number; numprocesses: number } {
-    const job = this.getJob(name);
-    return { active: job.active, running: job.kept.length, max_processes: job.numprocesses, numprocesses: job.numprocesses };
+    return jobStatus(this.getJob(name));
   }
 
   /** Internal pids: every live process (spawn order), or the kept processes of one job. */
   pids(name?: string, sessionid?: string): number[] {
-    if (name === undefined) return [...this.#running.keys()];
+    if (name === undefined) return [...this.#sup.running.keys()];
     return this.getJob(name, sessionid).kept.map((p) => p.pid);
   }
 
@@ -244,28 +242,13 @@ export class Manager {
 
   /** Read-only view of live processes by internal pid. */
   get running(): ReadonlyMap<number, ManagedProcess> {
-    return new Map([...this.#running].map(([pid, r]) => [pid, r.process]));
+    return new Map([...this.#sup.running].map(([pid, r]) => [pid, r.process]));
   }
 
-  /** 0.5 process info. */
+  /** 0.5 process info (plus `ready` and `slot`). */
   processInfo(pid: number | string): Record<string, unknown> {
     const { process: p, job } = this.#entry(pid);
-    return {
-      pid: p.pid,
-      name: job.fullName,
-      cmd: p.command.file,
-      args: p.command.args,
-      env: p.command.env,
-      uid: job.config.uid,
-      gid: job.config.gid,
-      os_pid: p.osPid,
-      create_time: p.createTime,
-      commited: p.once,
-      redirect_output: p.redirectOutput,
-      redirect_input: p.redirectInput,
-      custom_streams: p.customStreams,
-      active: p.active,
-    };
+    return processInfo(job, p);
   }
 
   /** 0.5 stats of one process. */
@@ -312,6 +295,7 @@ export class Manager {
       throw new NotFoundError('stream_not_found', `process ${p.pid} (${p.name}) has no stream '${label}'; it has: ${p.labels.join(', ') || 'none'}`);
     }
     return p.onOutput((chunk, proc) => {
+      if (chunk.internal) return;
       if (label === undefined || label === '.' || chunk.label === label) listener(chunk, proc);
     });
   }
@@ -337,14 +321,18 @@ export class Manager {
     }
     const job = new Job(sessionid, config, resolveIdentity(config), { ...options.env }, this.#loadCounter++);
     job.instanceEnv = options.instanceEnv;
+    const cycle = findCycle(dependencyGraph([...this.#allJobs(), job]));
+    if (cycle) {
+      throw new BadRequestError('dependency_cycle', `job '${job.fullName}' cannot be loaded: dependency cycle ${cycle.join(' -> ')}`);
+    }
     let session = this.#sessions.get(sessionid);
     if (!session) {
       session = new Map();
       this.#sessions.set(sessionid, session);
     }
     session.set(job.name, job);
-    this.#publish('load', job, {});
-    if (start) this.#start(job);
+    this.#sup.publish('load', job, {});
+    if (start) this.#sup.start(job);
     else job.idle = true;
     return job;
   }
@@ -356,50 +344,50 @@ export class Manager {
     session.delete(job.name);
     if (session.size === 0) this.#sessions.delete(job.sessionid);
     job.unloaded = true;
-    this.#publish('unload', job, {});
-    return this.#halt(job, { resetTarget: true });
+    this.#sup.publish('unload', job, {});
+    return this.#sup.halt(job, { resetTarget: true });
   }
 
   /** Start a job: clear the stopped flag, reset the target and the flapping detector, spawn. */
   startJob(name: string, sessionid?: string): void {
     this.#assertRunning();
-    this.#start(this.getJob(name, sessionid));
+    this.#sup.start(this.getJob(name, sessionid));
   }
 
   /** Stop a job: target 0, stopped flag set, every process stopped gracefully. */
   stopJob(name: string, sessionid?: string): Promise<void> {
-    return this.#halt(this.getJob(name, sessionid), { resetTarget: true });
+    return this.#sup.halt(this.getJob(name, sessionid), { resetTarget: true });
   }
 
   /** Rolling restart: spawn `numprocesses` new processes, then reap the old ones. A stopped job is started. */
   restartJob(name: string, sessionid?: string): void {
     this.#assertRunning();
     const job = this.getJob(name, sessionid);
-    this.#publish('restart', job, {});
+    this.#sup.publish('restart', job, {});
     if (job.stopped || job.idle) {
-      this.#start(job);
+      this.#sup.start(job);
       return;
     }
     const old = job.kept.splice(0);
     job.clearTimers();
     job.fastFailures = 0;
-    this.#reconcile(job);
-    for (const proc of old) this.#reapOne(job, proc);
+    this.#sup.reconcile(job);
+    for (const proc of old) this.#sup.reapOne(job, proc);
   }
 
   /** Reload: reset target and flapping, stop every process, spawn fresh ones at once. */
   reload(name: string, sessionid?: string): Promise<void> {
     this.#assertRunning();
     const job = this.getJob(name, sessionid);
-    this.#publish('restart', job, {});
+    this.#sup.publish('restart', job, {});
     job.clearTimers();
     job.numprocesses = job.config.numprocesses;
     job.flapping?.reset();
     job.fastFailures = 0;
     job.stopped = false;
     job.idle = false;
-    const exits = job.processes.map((p) => this.#stopOne(job, p));
-    this.#reconcile(job);
+    const exits = job.processes.map((p) => this.#sup.stopOne(job, p));
+    this.#sup.reconcile(job);
     return Promise.all(exits).then(() => undefined);
   }
 
@@ -417,6 +405,7 @@ export class Manager {
     const before = job.config;
     const envChanged = options.env !== undefined && JSON.stringify(options.env) !== JSON.stringify(job.loadEnv);
     job.config = config;
+    job.policy = parseJobPolicy(config);
     job.identity = identity;
     if (options.env !== undefined) job.loadEnv = { ...options.env };
     if (JSON.stringify(before.flapping) !== JSON.stringify(config.flapping)) {
@@ -427,12 +416,12 @@ export class Manager {
       job.stopped = false;
       job.idle = false;
     }
-    this.#publish('update', job, {});
+    this.#sup.publish('update', job, {});
     let exits: Array<Promise<unknown>> = [];
     if (requiresRestart(before, config) || envChanged) {
-      exits = job.processes.filter((p) => !p.once).map((p) => this.#stopOne(job, p));
+      exits = job.processes.filter((p) => !p.once).map((p) => this.#sup.stopOne(job, p));
     }
-    this.#reconcile(job);
+    this.#sup.reconcile(job);
     return Promise.all(exits).then(() => undefined);
   }
 
@@ -442,15 +431,15 @@ export class Manager {
     const job = this.getJob(name, sessionid);
     job.numprocesses = applyScale(job.numprocesses, parseScale(value));
     job.idle = false;
-    this.#publish('update', job, {});
-    this.#reconcile(job);
+    this.#sup.publish('update', job, {});
+    this.#sup.reconcile(job);
     return job.numprocesses;
   }
 
   /** Stop every process of a job without stopping the job: they are respawned as they exit. */
   stopall(name: string, sessionid?: string): Promise<void> {
     const job = this.getJob(name, sessionid);
-    return Promise.all(job.processes.map((p) => this.#stopOne(job, p))).then(() => undefined);
+    return Promise.all(job.processes.map((p) => this.#sup.stopOne(job, p))).then(() => undefined);
   }
 
   /** Send a signal to every process of a job. */
@@ -458,20 +447,20 @@ export class Manager {
     const job = this.getJob(name, sessionid);
     const signum = parseSignal(signal as string | number);
     this.events.publish(jobEvent(job.fullName, 'kill'), { name: job.fullName, signum });
-    for (const proc of job.processes) this.#signal(job, proc, signum);
+    for (const proc of job.processes) this.#sup.signal(job, proc, signum);
   }
 
   /** Send a signal to one process. */
   kill(pid: number | string, signal: unknown): void {
     const { process: proc, job } = this.#entry(pid);
-    this.#signal(job, proc, parseSignal(signal as string | number));
+    this.#sup.signal(job, proc, parseSignal(signal as string | number));
   }
 
   /** Stop one process; a kept process of a running job is replaced at once. */
   stopProcess(pid: number | string): Promise<void> {
     const { process: proc, job } = this.#entry(pid);
-    const exited = this.#stopOne(job, proc);
-    this.#reconcile(job);
+    const exited = this.#sup.stopOne(job, proc);
+    this.#sup.reconcile(job);
     return exited.then(() => undefined);
   }
 
@@ -489,7 +478,7 @@ export class Manager {
     const job = this.getJob(name, sessionid);
     let failure: NodeJS.ErrnoException | undefined;
     let notify: (() => void) | undefined;
-    const proc = this.#spawn(job, true, options, (err) => {
+    const proc = this.#sup.spawn(job, true, options, (err) => {
       failure = err;
       notify?.();
     });
@@ -500,11 +489,11 @@ export class Manager {
 
   // Session helpers (0.4 groups).
   startSession(sessionid: string): void {
-    for (const job of this.sessionJobs(sessionid)) this.#start(job);
+    for (const job of this.sessionJobs(sessionid)) this.#sup.start(job);
   }
 
   stopSession(sessionid: string): Promise<void> {
-    return Promise.all(this.sessionJobs(sessionid).map((j) => this.#halt(j, { resetTarget: true }))).then(() => undefined);
+    return Promise.all(this.sessionJobs(sessionid).map((j) => this.#sup.halt(j, { resetTarget: true }))).then(() => undefined);
   }
 
   restartSession(sessionid: string): void {
@@ -517,212 +506,13 @@ export class Manager {
 
   /** Start every loaded job that is not running. */
   startAll(): void {
-    for (const job of this.#allJobs()) if (job.stopped || job.idle) this.#start(job);
+    for (const job of this.#allJobs()) if (job.stopped || job.idle) this.#sup.start(job);
   }
 
   // ---------------------------------------------------------------- internals
 
-  #start(job: Job): void {
-    if (job.unloaded) return;
-    job.clearTimers();
-    job.stopped = false;
-    job.idle = false;
-    job.numprocesses = job.config.numprocesses;
-    job.flapping?.reset();
-    job.fastFailures = 0;
-    this.#publish('start', job, {});
-    this.events.publish(jobEvent(job.fullName, 'start'), { name: job.fullName });
-    this.#reconcile(job);
-  }
-
-  // Stop a job: flags, events, then every process; `resetTarget` sets numprocesses to 0 (user stop).
-  #halt(job: Job, options: { resetTarget: boolean }): Promise<void> {
-    job.clearTimers();
-    job.stopped = true;
-    job.idle = false;
-    if (options.resetTarget) job.numprocesses = 0;
-    this.#publish('stop', job, {});
-    this.events.publish(jobEvent(job.fullName, 'stop'), { name: job.fullName });
-    return Promise.all(job.processes.map((p) => this.#stopOne(job, p))).then(() => undefined);
-  }
-
-  // Bring the kept processes to the target: spawn the missing ones, reap the oldest surplus.
-  #reconcile(job: Job, afterBackoff = false): void {
-    if (job.unloaded || job.stopped || job.idle || this.#state !== 'running' || job.respawnTimer) return;
-    if (job.kept.length < job.numprocesses && job.fastFailures >= 2 && !afterBackoff) {
-      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (job.fastFailures - 2));
-      this.logger.warn(`job '${job.fullName}': ${job.fastFailures} fast failures in a row; respawning in ${(delay / 1000).toFixed(1)}s`);
-      job.respawnTimer = setTimeout(() => {
-        job.respawnTimer = undefined;
-        this.#reconcile(job, true);
-      }, delay);
-      return;
-    }
-    // A synchronous spawn failure sets respawnTimer (or stops the job through flapping): the loop ends.
-    while (job.kept.length < job.numprocesses && !job.respawnTimer && !job.stopped && !job.unloaded) {
-      this.#spawn(job, false, {});
-    }
-    while (job.kept.length > job.numprocesses) {
-      this.#reapOne(job, job.kept[0]!);
-    }
-  }
-
-  #spawn(job: Job, once: boolean, options: CommitOptions, onFailure?: (err: NodeJS.ErrnoException) => void): ManagedProcess {
-    const pid = this.#nextPid++;
-    const slot = once ? 0 : job.freeSlot();
-    const env = composeEnv(job.config, job.loadEnv, slot ? job.instanceEnv?.(slot) : undefined, options.env);
-    const proc = new ManagedProcess({
-      pid,
-      name: job.fullName,
-      command: buildSpawnCommand(job.config, env),
-      uid: job.identity.uid,
-      gid: job.identity.gid,
-      redirectOutput: job.config.redirect_output,
-      redirectInput: job.config.redirect_input,
-      customStreams: job.config.custom_streams,
-      detach: job.config.detach,
-      once,
-      slot,
-      gracefulTimeout: options.gracefulTimeout ?? job.config.graceful_timeout,
-      stopSignal: stopSignalOf(job.config),
-    });
-    this.#running.set(pid, { process: proc, job });
-    (once ? job.oneOff : job.kept).push(proc);
-    proc.onOutput((chunk, p) => {
-      for (const listener of this.#outputListeners) {
-        try {
-          listener(chunk, p);
-        } catch (err) {
-          this.logger.error(`output listener failed for process ${p.pid}: ${describe(err)}`);
-        }
-      }
-    });
-    const started = proc.spawn(
-      (status) => this.#onExit(job, proc, status),
-      (err) => {
-        this.#onSpawnError(job, proc, err);
-        onFailure?.(err);
-      },
-    );
-    if (started) {
-      const payload = { name: job.fullName, pid, os_pid: proc.osPid };
-      this.#publish('spawn', job, payload, proc);
-      if (!once) this.events.publish(jobEvent(job.fullName, 'spawn'), payload);
-    }
-    return proc;
-  }
-
-  #onSpawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoException): void {
-    this.#running.delete(proc.pid);
-    const wasMember = job.detach(proc);
-    const error = spawnError(job, proc, err);
-    this.logger.error(error.message);
-    this.events.publish('spawn_error', { name: job.fullName, pid: proc.pid, error: error.message, errno: err.code ?? 'UNKNOWN' });
-    if (proc.once || !wasMember) return;
-    if (this.#onUnexpectedExit(job, 0)) return;
-    // Never called synchronously into #reconcile's loop: the loop stops on the timer.
-    if (job.respawnTimer) return;
-    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, job.fastFailures - 1));
-    job.respawnTimer = setTimeout(() => {
-      job.respawnTimer = undefined;
-      this.#reconcile(job, true);
-    }, delay);
-  }
-
-  #onExit(job: Job, proc: ManagedProcess, status: ExitStatus): void {
-    this.#running.delete(proc.pid);
-    const wasMember = job.detach(proc);
-    const payload = {
-      name: job.fullName, pid: proc.pid, os_pid: proc.osPid,
-      exit_status: status.exitStatus, term_signal: status.termSignal, once: proc.once,
-    };
-    this.#publish('exit', job, payload, proc);
-    this.events.publish(jobEvent(job.fullName, 'exit'), payload);
-    this.events.publish(processEvent(proc.pid, 'exit'), payload);
-    if (proc.once || job.unloaded || job.stopped || this.#state !== 'running') return;
-    if (!proc.stopRequested && wasMember) {
-      const uptime = Date.now() - proc.createTime * 1000;
-      this.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) exited unexpectedly ` +
-        `(${status.termSignal ? `signal ${status.termSignal}` : `exit status ${status.exitStatus}`}) after ${(uptime / 1000).toFixed(2)}s`);
-      if (this.#onUnexpectedExit(job, uptime)) return;
-    }
-    this.#reconcile(job);
-  }
-
-  // Feed the flapping detector and the fast-failure counter; true when the job was stopped by flapping.
-  #onUnexpectedExit(job: Job, uptimeMs: number): boolean {
-    job.fastFailures = uptimeMs < MIN_UPTIME_MS ? job.fastFailures + 1 : 0;
-    if (!job.flapping) return false;
-    const decision = job.flapping.recordExit(Date.now());
-    if (decision === 'respawn') return false;
-    this.#publish('flap', job, {});
-    const retryIn = job.config.flapping!.retry_in;
-    if (decision === 'retry') {
-      this.logger.warn(`job '${job.fullName}' is flapping: stopped, retrying in ${retryIn}s (retry ${job.flapping.retries} of ${job.config.flapping!.max_retry})`);
-    } else {
-      this.logger.error(`job '${job.fullName}' kept flapping and was given up after ${job.config.flapping!.max_retry} retries; start it again once fixed`);
-    }
-    void this.#halt(job, { resetTarget: false });
-    if (decision === 'retry') {
-      job.retryTimer = setTimeout(() => {
-        job.retryTimer = undefined;
-        if (job.unloaded || this.#state !== 'running') return;
-        job.stopped = false;
-        job.fastFailures = 0;
-        this.#publish('restart', job, {});
-        this.#reconcile(job);
-      }, retryIn * 1000);
-    }
-    return true;
-  }
-
-  // The manager stops one process: it leaves its job at once and its exit is expected.
-  #stopOne(job: Job, proc: ManagedProcess): Promise<unknown> {
-    if (!proc.stopRequested) {
-      job.detach(proc);
-      this.events.publish('stop_process', { name: job.fullName, pid: proc.pid });
-      this.#publishLegacy('stop_process', job, { pid: proc.pid, os_pid: proc.osPid });
-    }
-    return proc.stop();
-  }
-
-  #reapOne(job: Job, proc: ManagedProcess): void {
-    job.detach(proc);
-    const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid };
-    this.#publish('reap', job, payload, proc);
-    this.events.publish(jobEvent(job.fullName, 'reap'), payload);
-    this.events.publish(processEvent(proc.pid, 'reap'), payload);
-    void proc.stop();
-  }
-
-  #signal(job: Job, proc: ManagedProcess, signum: number): void {
-    this.events.publish(processEvent(proc.pid, 'kill'), { pid: proc.pid, name: job.fullName, signum });
-    proc.kill(signum);
-  }
-
-  // Publish a canonical global event and its legacy translation.
-  #publish(type: CanonicalEventType, job: Job, payload: Record<string, unknown>, proc?: ManagedProcess): void {
-    this.events.publish(type, { name: job.fullName, ...payload });
-    const legacy: Record<string, unknown> = { ...payload };
-    delete legacy.name;
-    if (type === 'spawn') legacy.detached = proc?.detach ?? false;
-    if (type === 'exit') delete legacy.once;
-    this.#publishLegacy(type, job, legacy);
-  }
-
-  #publishLegacy(type: CanonicalEventType, job: Job, payload: Record<string, unknown>): void {
-    const legacyType = LEGACY_EVENT_NAMES[type];
-    const body = { name: job.legacyName, ...payload };
-    this.legacyEvents.publish(legacyType, body);
-    if (LEGACY_PER_JOB.has(legacyType)) this.legacyEvents.publish(`proc.${job.legacyName}.${legacyType}`, body);
-  }
-
   #entry(pid: number | string): { process: ManagedProcess; job: Job } {
-    const n = typeof pid === 'number' ? pid : /^\s*\d+\s*$/.test(pid) ? Number(pid) : NaN;
-    if (!Number.isInteger(n)) throw new BadRequestError('bad_value', `invalid pid ${JSON.stringify(pid)}: expected an internal pid (integer)`);
-    const entry = this.#running.get(n);
-    if (!entry) throw new NotFoundError('not_found', `process ${n} not found (it may have exited); list live pids with GET /pids`);
-    return entry;
+    return this.#sup.entry(pid);
   }
 
   #session(sessionid: string): Map<string, Job> {
@@ -743,24 +533,16 @@ export class Manager {
   }
 }
 
+/** `job -> jobs it depends on` over full names. */
+function dependencyGraph(jobs: readonly Job[]): Map<string, string[]> {
+  return new Map(jobs.map((j) => [j.fullName, j.dependencies]));
+}
+
 function resolveIdentity(config: JobConfig): JobIdentity {
   return {
     uid: config.uid === null ? undefined : resolveUid(config.uid),
     gid: config.gid === null ? undefined : resolveGid(config.gid),
   };
-}
-
-function stopSignalOf(config: JobConfig): number {
-  return parseSignal(config.stop_signal);
-}
-
-function spawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoException): SpawnError {
-  const hint = err.code === 'ENOENT'
-    ? `check that '${proc.command.file}' exists and is on PATH, and that cwd '${proc.command.cwd}' exists`
-    : err.code === 'EACCES' ? `check that '${proc.command.file}' is executable`
-      : err.code === 'EPERM' ? 'gafferd may not switch to the configured uid/gid; run it as root or drop uid/gid'
-        : 'see the cause';
-  return new SpawnError(`job '${job.fullName}': process ${proc.pid} could not be spawned (${err.message}); ${hint}`, { cause: err });
 }
 
 function appName(app: Application): string {

@@ -108,3 +108,18 @@ export function aggregateStats<T extends ProcessStats>(name: string, stats: T[])
   const [cpu, maxCpu, minCpu] = agg('cpu');
   return { name, stats, mem, max_mem: maxMem, min_mem: minMem, cpu, max_cpu: maxCpu, min_cpu: minCpu };
 }
+
+/** Resident memory of a process in bytes (Linux /proc; pidusage elsewhere), or undefined when gone. */
+export async function sampleRss(osPid: number): Promise<number | undefined> {
+  if (!osPid) return undefined;
+  try {
+    const statm = await readFile(`/proc/${osPid}/statm`, 'utf8');
+    const pages = Number(statm.split(' ')[1]);
+    if (Number.isFinite(pages)) return pages * 4096;
+  } catch { /* not Linux, or gone */ }
+  try {
+    return (await pidusage(osPid)).memory;
+  } catch {
+    return undefined;
+  }
+}
