@@ -489,6 +489,7 @@ export class Manager {
 
   // Session helpers (0.4 groups).
   startSession(sessionid: string): void {
+    this.#assertRunning();
     for (const job of this.sessionJobs(sessionid)) this.#sup.start(job);
   }
 
@@ -497,6 +498,7 @@ export class Manager {
   }
 
   restartSession(sessionid: string): void {
+    this.#assertRunning();
     for (const job of this.sessionJobs(sessionid)) this.restartJob(job.name, job.sessionid);
   }
 
@@ -506,6 +508,7 @@ export class Manager {
 
   /** Start every loaded job that is not running. */
   startAll(): void {
+    this.#assertRunning();
     for (const job of this.#allJobs()) if (job.stopped || job.idle) this.#sup.start(job);
   }
 

@@ -1,5 +1,6 @@
 import { sampleLegacyProcess, sampleProcess, type LegacyProcessStats, type ProcessStats } from './process-stats.js';
 import type { ManagedProcess } from './managed-process.js';
+import { legacyName, parseJobName } from '../util/names.js';
 
 /** A `stat` event: 0.5 stats plus internal and OS pid, or the 0.4 dict when legacy. */
 export type StatEvent = (ProcessStats & { event: 'stat'; pid: number; os_pid: number; name: string }) |
@@ -69,7 +70,7 @@ export class StatsMonitor {
       ]);
       for (const [listener, isLegacy] of watch.listeners) {
         const event: StatEvent = isLegacy
-          ? { ...legacy!, event: 'stat', id: p.pid, name: p.name }
+          ? { ...legacy!, event: 'stat', id: p.pid, name: legacyOf(p.name) }
           : { ...current!, event: 'stat', pid: p.pid, os_pid: p.osPid, name: p.name };
         try {
           listener(event);
@@ -86,4 +87,10 @@ export class StatsMonitor {
     clearInterval(watch.timer);
     this.#watches.delete(pid);
   }
+}
+
+// 0.4 stat events name the job by its legacy name (`web`, `myapp.web`).
+function legacyOf(full: string): string {
+  const d = parseJobName(full);
+  return legacyName(d.sessionid, d.name);
 }

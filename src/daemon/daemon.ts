@@ -7,6 +7,9 @@ import { loadGafferdConfig, type GafferdConfig } from '../config/gafferd-config.
 import type { GafferdOverrides } from '../config/gafferd-overrides.js';
 import type { Application } from '../core/application.js';
 import { Manager } from '../core/manager.js';
+import { findCycle } from '../core/dependencies.js';
+import { parseJobPolicy } from '../core/job-policy.js';
+import { parseJobName } from '../util/names.js';
 import { ConfigError } from '../errors.js';
 import { HttpServerApp } from '../http/server-app.js';
 import type { HttpListenerConfig } from '../http/listeners.js';
@@ -46,6 +49,12 @@ export class Daemon {
   #state: State = 'new';
   #stopping: Promise<void> | undefined;
   #reloading: Promise<void> = Promise.resolve();
+  #requestExit!: (code: number) => void;
+  /**
+   * Resolves with an exit status when gafferd itself decides to stop: a job with
+   * `on_give_up = exit` flapped out (status 1, for containers and systemd).
+   */
+  readonly exitRequested: Promise<number> = new Promise((resolve) => { this.#requestExit = resolve; });
 
   constructor(options: DaemonOptions = {}) {
     this.#options = options;
@@ -83,7 +92,13 @@ export class Daemon {
         this.#pidfile = new Pidfile(config.pidfile);
         this.#pidfile.create();
       }
+      checkDependencies(config);
       await this.manager.start();
+      this.manager.events.subscribe('give_up', (_type, payload) => {
+        if (payload.on_give_up !== 'exit') return;
+        this.#logger.critical(`job '${String(payload.name)}' was given up and has on_give_up = exit: stopping gafferd with status 1`);
+        this.#requestExit(1);
+      });
       this.#http = new HttpServerApp({ listeners: toListeners(config), logger: this.#logger });
       await this.manager.addApplication(this.#http, { critical: true });
       for (const app of this.#optionalApps()) await this.manager.addApplication(app);
@@ -216,6 +231,20 @@ export class Daemon {
       }
     }
   }
+}
+
+// A dependency cycle in the configuration is a start-up error naming the cycle.
+function checkDependencies(config: GafferdConfig): void {
+  const graph = new Map<string, string[]>();
+  for (const job of config.jobs) {
+    const deps = parseJobPolicy(job.config).dependsOn.map((d) => {
+      const parsed = parseJobName(d, job.sessionid);
+      return `${parsed.sessionid}.${parsed.name}`;
+    });
+    graph.set(job.fullName, deps);
+  }
+  const cycle = findCycle(graph);
+  if (cycle) throw new ConfigError(`${config.configFile ?? 'configuration'}: depends_on forms a cycle: ${cycle.join(' -> ')}`);
 }
 
 /** The HTTP listeners of a configuration (TLS files are read here; an unreadable file is a ConfigError). */

@@ -2,7 +2,7 @@
 // and processes by internal pid (all-digit segments).
 import type { Job } from '../core/job.js';
 import type { Manager } from '../core/manager.js';
-import { BadRequestError } from '../errors.js';
+import { GafferError, BadRequestError } from '../errors.js';
 import type { RequestContext } from '../httpkit/dispatcher.js';
 import { readJson } from '../httpkit/body.js';
 import { empty, json } from '../httpkit/respond.js';
@@ -87,10 +87,15 @@ function registerJobRoutes(router: HttpRouter, deps: RouteDeps): void {
 
   // PUT (and POST, as the 0.4 docs show) update the job; `start` defaults to false.
   const update = async (ctx: RequestContext): Promise<ReturnType<typeof json>> => {
+    const name = ctx.params.name!;
+    if (/^\d+$/.test(name)) {
+      throw new GafferError('GAFFER_ERR_METHOD_NOT_ALLOWED', 405, 'method_not_allowed', `a process cannot be updated: use PUT /processes/<job name>`,
+        { details: { headers: { Allow: 'HEAD, GET, DELETE, OPTIONS' } } });
+    }
+    // An unknown job is a 404 whatever the body (as on the 0.5 route).
+    m().getJob(name);
     const body = await readJson(ctx.req, { reason: 'invalid_json', limit });
     if (!isPlainObject(body)) throw new BadRequestError('invalid_process_info', 'the job config must be a JSON object with "cmd"');
-    const name = ctx.params.name!;
-    m().getJob(name);
     const start = parseFlag(body.start, false, 'start', 'invalid_process_info');
     runInBackground(deps.logger, m().update({ ...body, name }, { start }), `updating job ${name}`);
     return json(200, OK);

@@ -49,6 +49,7 @@ export function registerV04StreamRoutes(router: HttpRouter, deps: RouteDeps): vo
 
   // `/wstreams/<pid>` is a websocket: a plain request gets a hint instead of a 404.
   router.add('GET', '/wstreams/:pid', () => {
-    throw new GafferError('GAFFER_ERR_UPGRADE_REQUIRED', 426, 'upgrade_required', 'the stdin/stdout stream is a websocket endpoint: connect with ws://');
+    throw new GafferError('GAFFER_ERR_UPGRADE_REQUIRED', 426, 'upgrade_required', 'the stdin/stdout stream is a websocket endpoint: connect with ws://',
+      { details: { headers: { Upgrade: 'websocket', Connection: 'Upgrade' } } });
   }, onPid(deps, 'write'));
 }

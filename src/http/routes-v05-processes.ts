@@ -37,6 +37,7 @@ export function registerV05ProcessRoutes(router: HttpRouter, deps: RouteDeps): v
 
   // The channel is a websocket: a plain request gets a hint instead of a 404.
   router.add('GET', `/${PID}/channel/*stream`, () => {
-    throw new GafferError('GAFFER_ERR_UPGRADE_REQUIRED', 426, 'upgrade_required', 'the PID channel is a websocket endpoint: connect with ws://');
+    throw new GafferError('GAFFER_ERR_UPGRADE_REQUIRED', 426, 'upgrade_required', 'the PID channel is a websocket endpoint: connect with ws://',
+      { details: { headers: { Upgrade: 'websocket', Connection: 'Upgrade' } } });
   }, onPid(deps, 'read'));
 }

@@ -85,7 +85,7 @@ export function sendError(res: ServerResponse, err: unknown, logger: HttpLogger,
   const where = context ? ` (${context})` : '';
   if (!isGafferError(err)) {
     logger.error(`internal error${where}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-  } else if (err.status >= 500) {
+  } else if (err.status >= 500 && err.reason !== 'manager_stopped') {
     logger.error(`${err.reason}${where}: ${err.message}`);
   } else {
     logger.debug(`${err.status} ${err.reason}${where}: ${err.message}`);
@@ -100,5 +100,8 @@ export function sendError(res: ServerResponse, err: unknown, logger: HttpLogger,
   }
   // A 413 may leave part of the body unread: don't reuse the connection.
   const headers: Record<string, string> = err.status === 413 ? { Connection: 'close' } : {};
+  // Errors may carry response headers (`Allow` for a 405, `Upgrade` for a 426).
+  const extra = err.details?.headers;
+  if (typeof extra === 'object' && extra !== null) Object.assign(headers, extra);
   sendJson(res, err.status, { error: err.reason, errno: err.status, reason: err.reason }, headers);
 }

@@ -110,7 +110,7 @@ test('/stats feeds: stat events of a job (continuous, longpoll) and of a process
   const items = jsonLines(await job.waitFor((t) => new Set(jsonLines(t).map((e) => e.id)).size === 2));
   for (const e of items) {
     assert.equal(e.event, 'stat');
-    assert.equal(e.name, 'default.web');
+    assert.equal(e.name, 'web', '0.4 stat events use the legacy name');
     assert.ok('cmdline' in e && 'children' in e);
   }
   job.close();
