@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { benchApi } from './api.js';
 import { benchCore, type Comparison } from './core.js';
 import { benchLookupd } from './lookupd.js';
+import { benchLogFile } from './log-file.js';
+import { benchRecovery } from './recovery.js';
 import { fmt, ratio, spread } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,6 +25,9 @@ async function main(): Promise<void> {
   const api = await benchApi(log);
   log('lookupd registration and /findJob...');
   const lk = await benchLookupd();
+  log('log file writes and crash recovery...');
+  const logFile = await benchLogFile();
+  const recovery = await benchRecovery();
   const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
   const lines = [
     '# Benchmarks',
@@ -89,6 +94,16 @@ async function main(): Promise<void> {
     `| lookupd RSS idle → loaded | ${lk.rssIdleMiB?.toFixed(1) ?? 'n/a'} → ${lk.rssLoadedMiB?.toFixed(1) ?? 'n/a'} MiB (bare node:http process: ${lk.rssBareNodeMiB?.toFixed(1) ?? 'n/a'} MiB) |`,
     `| \`/findJob\` (${lk.findJobBytes} bytes, ${lk.findJob.requests} requests) p50 / p99 | ${fmt(lk.findJob.p50Ms, 3)} / ${fmt(lk.findJob.p99Ms, 3)} ms |`,
     `| bare node:http, same body, p50 / p99 | ${fmt(lk.baseline.p50Ms, 3)} / ${fmt(lk.baseline.p99Ms, 3)} ms (p50 ratio ${ratio(lk.findJob.p50Ms, lk.baseline.p50Ms)}) |`,
+    '',
+    '## Operations',
+    '',
+    '| figure | gaffer | baseline | ratio |',
+    '|---|---:|---:|---:|',
+    `| job log file writes (${fmt(logFile.bytes / 1e6, 0)} MB in 64 KiB chunks, rotation every 50 MB), MB/s | ${spread(logFile.logFile, 0)} | fs.createWriteStream ${spread(logFile.raw, 0)} | ${ratio(logFile.logFile.median, logFile.raw.median)} |`,
+    `| crash recovery: stop ${recovery.processes} survivors of a SIGKILLed gafferd | ${fmt(recovery.ms)} ms | — | — |`,
+    '',
+    'Log writes go through a bounded queue (1 MiB per file): a stalled disk or an unread FIFO drops and counts',
+    'output instead of growing memory or blocking the Manager. The write figure mostly measures the page cache.',
     '',
     'For the peers (PM2, supervisord, node-foreman) measured on the same kind of machine, see',
     '`shared/peer-benchmarks.md`; PM2 is not installed as a dependency of this project, so it is not re-run here.',

@@ -13,6 +13,7 @@ export function jobInfo(job: Job): Record<string, unknown> {
     max_processes: job.numprocesses,
     processes: job.processes.map((p) => p.pid),
     state: job.state,
+    ...(job.logs ? { logs: job.logs.report() } : {}),
     config: jobConfigToJSON(job.config),
   };
 }

@@ -4,6 +4,7 @@ import type { JobConfig } from './job-config.js';
 import { parseJobPolicy, type JobPolicy } from './job-policy.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { ProcessChecks } from './process-checks.js';
+import type { JobLogs } from './job-logs.js';
 
 /** Resolved OS identity of a job's processes. */
 export interface JobIdentity {
@@ -52,6 +53,8 @@ export class Job {
   readonly checks = new Map<number, ProcessChecks>();
   /** Pending max_memory sampling. */
   memoryTimer: NodeJS.Timeout | undefined;
+  /** Log files (stdout_logfile / stderr_logfile), when configured. */
+  logs: JobLogs | undefined;
   readonly loadOrder: number;
 
   constructor(sessionid: string, config: JobConfig, identity: JobIdentity, loadEnv: Record<string, string>, loadOrder: number) {

@@ -18,6 +18,7 @@ import { Supervisor, spawnError } from './supervisor.js';
 import { jobInfo, jobStatus, processInfo } from './job-views.js';
 import { findCycle, stopLevels } from './dependencies.js';
 import { parseJobPolicy } from './job-policy.js';
+import { JobLogs, logSettings } from './job-logs.js';
 
 export { MIN_UPTIME_MS, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './restart-policy.js';
 
@@ -166,6 +167,7 @@ export class Manager {
     // Processes already leaving (reaped, stop_process) before the shutdown.
     await Promise.all([...this.#sup.running.values()].filter((r) => !r.process.detach).map((r) => r.process.stop()));
     this.#stats.close();
+    await Promise.allSettled(jobs.map((j) => j.logs?.close()));
     const results = await Promise.allSettled([...this.#apps].reverse().map(async (app) => app.stop()));
     results.forEach((r, i) => {
       if (r.status === 'rejected') this.logger.error(`application ${appName(this.#apps[this.#apps.length - 1 - i]!)} failed to stop: ${describe(r.reason)}`);
@@ -321,6 +323,7 @@ export class Manager {
     }
     const job = new Job(sessionid, config, resolveIdentity(config), { ...options.env }, this.#loadCounter++);
     job.instanceEnv = options.instanceEnv;
+    job.logs = this.#jobLogs(job);
     const cycle = findCycle(dependencyGraph([...this.#allJobs(), job]));
     if (cycle) {
       throw new BadRequestError('dependency_cycle', `job '${job.fullName}' cannot be loaded: dependency cycle ${cycle.join(' -> ')}`);
@@ -345,7 +348,7 @@ export class Manager {
     if (session.size === 0) this.#sessions.delete(job.sessionid);
     job.unloaded = true;
     this.#sup.publish('unload', job, {});
-    return this.#sup.halt(job, { resetTarget: true });
+    return this.#sup.halt(job, { resetTarget: true }).then(() => job.logs?.close());
   }
 
   /** Start a job: clear the stopped flag, reset the target and the flapping detector, spawn. */
@@ -404,7 +407,13 @@ export class Manager {
     const identity = resolveIdentity(config);
     const before = job.config;
     const envChanged = options.env !== undefined && JSON.stringify(options.env) !== JSON.stringify(job.loadEnv);
+    if (JSON.stringify(logSettings(before)) !== JSON.stringify(logSettings(config))) {
+      const old = job.logs;
+      job.logs = undefined;
+      void old?.close();
+    }
     job.config = config;
+    job.logs ??= this.#jobLogs(job);
     job.policy = parseJobPolicy(config);
     job.identity = identity;
     if (options.env !== undefined) job.loadEnv = { ...options.env };
@@ -506,6 +515,11 @@ export class Manager {
     return Promise.all(this.sessionJobs(sessionid).map((j) => this.unload(j.name, j.sessionid))).then(() => undefined);
   }
 
+  /** Open every job log file again (SIGUSR1, after an external logrotate). */
+  async reopenLogs(): Promise<void> {
+    await Promise.allSettled(this.#allJobs().map((j) => j.logs?.reopen()));
+  }
+
   /** Start every loaded job that is not running. */
   startAll(): void {
     this.#assertRunning();
@@ -516,6 +530,11 @@ export class Manager {
 
   #entry(pid: number | string): { process: ManagedProcess; job: Job } {
     return this.#sup.entry(pid);
+  }
+
+  #jobLogs(job: Job): JobLogs | undefined {
+    const settings = logSettings(job.config);
+    return settings ? new JobLogs(settings, job.sessionid, job.name, this.logger) : undefined;
   }
 
   #session(sessionid: string): Map<string, Job> {

@@ -118,6 +118,7 @@ export class Supervisor {
     });
     this.running.set(pid, { process: proc, job });
     (once ? job.oneOff : job.kept).push(proc);
+    job.logs?.attach(proc);
     proc.onOutput((chunk, p) => {
       if (chunk.internal) return;
       for (const listener of this.#ctx.outputListeners) {

@@ -16,6 +16,7 @@ import type { HttpListenerConfig } from '../http/listeners.js';
 import type { ListenAddress } from '../util/address.js';
 import { DaemonLogger } from './logger.js';
 import { Pidfile } from './pidfile.js';
+import { ChildRecord, defaultStateDir, recoverSurvivors } from './crash-recovery.js';
 
 export interface DaemonOptions {
   /** `-c PATH` or the positional config (file or directory). */
@@ -29,6 +30,8 @@ export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
   /** Log destination when no error_log is configured (default process.stderr). */
   stderr?: NodeJS.WritableStream;
+  /** Where the record of live children is kept for crash recovery (default: see defaultStateDir). */
+  stateDir?: string;
 }
 
 type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -46,6 +49,7 @@ export class Daemon {
   readonly #logger: DaemonLogger;
   #pidfile: Pidfile | undefined;
   #http: HttpServerApp | undefined;
+  #record: ChildRecord | undefined;
   #state: State = 'new';
   #stopping: Promise<void> | undefined;
   #reloading: Promise<void> = Promise.resolve();
@@ -93,6 +97,7 @@ export class Daemon {
         this.#pidfile.create();
       }
       checkDependencies(config);
+      await this.#recoverFromCrash();
       await this.manager.start();
       this.manager.events.subscribe('give_up', (_type, payload) => {
         if (payload.on_give_up !== 'exit') return;
@@ -121,12 +126,32 @@ export class Daemon {
       this.#state = 'stopping';
       if (!quiet) this.#logger.info('gafferd stopping: stopping every job');
       await this.manager.stop();
+      await this.#record?.close({ remove: true });
       this.#pidfile?.unlink();
       this.#state = 'stopped';
       if (!quiet) this.#logger.info('gafferd stopped');
       await this.#logger.close();
     })();
     return this.#stopping;
+  }
+
+  /** SIGUSR1: reopen gafferd's log file and every job log file (after an external logrotate). */
+  async reopenLogs(): Promise<void> {
+    this.#logger.reopen();
+    await this.manager.reopenLogs();
+  }
+
+  // If a previous gafferd with the same state directory was killed (SIGKILL, OOM), its children may
+  // still run unsupervised: stop them (verified by start time, so a reused pid is never touched)
+  // before any job starts, then record our own children for the next start.
+  async #recoverFromCrash(): Promise<void> {
+    const env = this.#options.env ?? process.env;
+    const stateDir = this.#options.stateDir ?? env.GAFFERD_STATE_DIR ??
+      defaultStateDir(this.#location?.dirExists ? this.#location.configDir : undefined);
+    const result = await recoverSurvivors(stateDir, { logger: this.#logger });
+    if (result.error) throw result.error;
+    this.#record = new ChildRecord({ stateDir, logger: this.#logger });
+    this.#record.attach(this.manager);
   }
 
   /**

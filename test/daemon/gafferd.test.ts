@@ -196,3 +196,33 @@ test('-v prints every event and -vv the output of processes too', async () => {
   assert.ok(d.stdout.some((l) => / talker \| create talker$/.test(l)), 'every event with -v');
   assert.ok(d.stdout.every((l) => !l.includes('\u001b[')), 'no colour when stdout is not a terminal');
 });
+
+test('crash recovery: after a SIGKILL of gafferd, the next start stops the survivors and the jobs run once', async () => {
+  const state = mkdtempSync(join(tmpdir(), 'gafferd-crash-'));
+  const config = [
+    '[process:web]', `cmd = ${fixtureCmd('sleeper.js')}`, 'numprocesses = 2', '',
+    '[process:pipe]', 'cmd = sleep 1000 | sleep 1001', 'shell = true', '',
+  ].join('\n');
+  const first = await startGafferd({ config, env: { GAFFERD_STATE_DIR: state } });
+  const osPids = await until(() => osPidsOf(first.url), (p) => p.length === 3 && p.every((x) => x > 0), 'three processes');
+  // The record of live children is written (debounced) to the state directory.
+  await until(async () => {
+    try {
+      return JSON.parse(readFileSync(join(state, 'children.json'), 'utf8')).children.length as number;
+    } catch {
+      return 0;
+    }
+  }, (n) => n === 3, 'the children record');
+  first.child.kill('SIGKILL');
+  await first.exited;
+  assert.ok(osPids.every(isAlive), 'the children outlived the SIGKILLed gafferd');
+  const t0 = Date.now();
+  const second = await startGafferd({ config, env: { GAFFERD_STATE_DIR: state } });
+  await second.waitForLog(/recovered 5 processes left by a previous gafferd .* default\.pipe os pid \d+ \(\+2 in its process group/);
+  const recoveryMs = Date.now() - t0;
+  assert.deepEqual(osPids.filter(isAlive), [], 'no process of the first run is left (pipeline members included)');
+  const fresh = await until(() => osPidsOf(second.url), (p) => p.length === 3 && p.every((x) => x > 0), 'the jobs running again');
+  assert.ok(fresh.every((p) => !osPids.includes(p)));
+  assert.deepEqual((await getJson(`${second.url}/jobs/default/web/pids`)).pids.length, 2, 'the job runs once, not twice');
+  process.stdout.write(`# crash recovery: gafferd restart to survivors stopped in ${recoveryMs} ms\n`);
+});

@@ -48,7 +48,7 @@ export async function startGafferd(options: StartGafferdOptions = {}): Promise<R
   args.push(...extra);
   const child = spawn(process.execPath, args, {
     cwd: dir,
-    env: { ...process.env, FORCE_COLOR: '0', ...options.env },
+    env: { ...process.env, FORCE_COLOR: '0', GAFFERD_STATE_DIR: join(dir, 'state'), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -94,11 +94,17 @@ export async function startGafferd(options: StartGafferdOptions = {}): Promise<R
 /** Run gafferd to completion (for start-up errors): exit code and output. */
 export function runGafferd(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'gafferd.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stateDir = mkdtempSync(join(tmpdir(), 'gafferd-state-'));
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'gafferd.js'), ...args], {
+      cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GAFFERD_STATE_DIR: stateDir },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('exit', (code) => {
+      rmSync(stateDir, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
   });
 }

@@ -1,0 +1,103 @@
+import { LogFile, expandLogPath } from './log-file.js';
+import type { Logger } from './logger.js';
+import type { ManagedProcess } from './managed-process.js';
+import type { JobConfig } from './job-config.js';
+
+/** A job's log file settings, read from its config. */
+export interface LogSettings {
+  stdout: string | undefined;
+  stderr: string | undefined;
+  maxBytes: number;
+  backups: number | undefined;
+}
+
+/** The log settings of a config, or undefined when the job writes no log file. */
+export function logSettings(config: JobConfig): LogSettings | undefined {
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  const stdout = text(config.stdout_logfile);
+  const stderr = text(config.stderr_logfile);
+  if (!stdout && !stderr) return undefined;
+  const maxBytes = Number(config.logfile_maxbytes ?? 0);
+  const backups = config.logfile_backups === undefined || config.logfile_backups === null ? undefined : Number(config.logfile_backups);
+  return { stdout, stderr, maxBytes: Number.isFinite(maxBytes) && maxBytes > 0 ? maxBytes : 0, backups };
+}
+
+/**
+ * The log files of one job: stdout (fd 1) to `stdout_logfile`, stderr (fd 2)
+ * to `stderr_logfile`, or to `stdout_logfile` when only that one is set (one
+ * combined file). Paths may use `{name}`, `{session}`, `{pid}`; files without
+ * `{pid}` are shared by the job's processes. Writing never blocks the Manager.
+ */
+export class JobLogs {
+  readonly #settings: LogSettings;
+  readonly #session: string;
+  readonly #name: string;
+  readonly #logger: Logger;
+  readonly #files = new Map<string, { file: LogFile; users: number }>();
+
+  constructor(settings: LogSettings, sessionid: string, name: string, logger: Logger) {
+    this.#settings = settings;
+    this.#session = sessionid;
+    this.#name = name;
+    this.#logger = logger;
+  }
+
+  /** Route a process's output to its files until it exits. */
+  attach(process: ManagedProcess): void {
+    const out = this.#settings.stdout ? this.#acquire(this.#settings.stdout, process.pid) : undefined;
+    const err = this.#settings.stderr ? this.#acquire(this.#settings.stderr, process.pid) : out;
+    process.onOutput((chunk) => {
+      if (chunk.fd === 1) out?.write(chunk.data);
+      else if (chunk.fd === 2) err?.write(chunk.data);
+    });
+    void process.exited.then(() => {
+      if (this.#settings.stdout) this.#release(this.#settings.stdout, process.pid);
+      if (this.#settings.stderr) this.#release(this.#settings.stderr, process.pid);
+    });
+  }
+
+  /** Open every file again (after an external logrotate; SIGUSR1). */
+  async reopen(): Promise<void> {
+    await Promise.allSettled([...this.#files.values()].map((f) => f.file.reopen()));
+  }
+
+  /** Flush and close every file. */
+  async close(): Promise<void> {
+    const files = [...this.#files.values()];
+    this.#files.clear();
+    await Promise.allSettled(files.map((f) => f.file.close()));
+  }
+
+  /** Bytes written and dropped per file (job info). */
+  report(): Record<string, { written: number; dropped: number }> {
+    const out: Record<string, { written: number; dropped: number }> = {};
+    for (const [path, f] of this.#files) out[path] = { written: f.file.written, dropped: f.file.dropped };
+    return out;
+  }
+
+  #acquire(template: string, pid: number): LogFile {
+    const path = expandLogPath(template, { name: this.#name, session: this.#session, pid });
+    let entry = this.#files.get(path);
+    if (!entry) {
+      entry = {
+        file: new LogFile({ path, maxBytes: this.#settings.maxBytes, backups: this.#settings.backups, logger: this.#logger }),
+        users: 0,
+      };
+      this.#files.set(path, entry);
+    }
+    entry.users += 1;
+    return entry.file;
+  }
+
+  // A per-process file ({pid} in the template) is closed when its process exits; shared files stay open.
+  #release(template: string, pid: number): void {
+    const path = expandLogPath(template, { name: this.#name, session: this.#session, pid });
+    const entry = this.#files.get(path);
+    if (!entry) return;
+    entry.users -= 1;
+    if (entry.users <= 0 && template.includes('{pid}')) {
+      this.#files.delete(path);
+      void entry.file.close();
+    }
+  }
+}
