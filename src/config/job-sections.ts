@@ -54,7 +54,7 @@ export const JOB_KEYS: Readonly<Record<string, (text: string) => unknown>> = {
   success_exit_codes: parseExitCodeList,
   restart_delay: parseSecondsValue,
   max_memory: parseByteSizeValue,
-  on_give_up: (t) => parseTextValue(t, 'a command or action'),
+  on_give_up: (t) => parseChoiceValue(t, ['stop', 'exit'] as const),
 };
 
 const KNOWN_JOB_KEYS = [...Object.keys(JOB_KEYS), 'env:<VAR>'];

@@ -62,7 +62,7 @@ test('each typed job key rejects a bad value with the expected form', async () =
     ['success_exit_codes', '0, 256', 'exit codes 0-255 separated by commas or spaces, e.g. "0, 2"'],
     ['restart_delay', 'x', 'a number of seconds >= 0'],
     ['max_memory', '1T', 'a size in bytes such as 1048576, 512K, 10MB or 1G'],
-    ['on_give_up', '', 'a command or action'],
+    ['on_give_up', 'notify', 'one of stop, exit'],
   ];
   for (const [key, value, expected] of cases) {
     const cmd = key === 'cmd' ? '' : 'cmd = ./web\n';

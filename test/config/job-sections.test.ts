@@ -67,7 +67,7 @@ restart = On-Failure
 success_exit_codes = 0, 2 3
 restart_delay = 1.5
 max_memory = 512K
-on_give_up = notify-admin
+on_give_up = exit
 `);
   const [job] = config.jobs;
   assert.equal(job!.start, false);
@@ -80,7 +80,7 @@ on_give_up = notify-admin
     stdout_logfile: '/var/log/all.out', stderr_logfile: '/var/log/all.err', logfile_maxbytes: 10 * 1024 * 1024, logfile_backups: 5,
     ready: 'tcp:8000', ready_timeout: 15, health: 'http://127.0.0.1:8000/health', health_interval: 0.5, health_failures: 3,
     depends_on: ['db', 'cache.redis', 'default/queue'], restart: 'on-failure', success_exit_codes: [0, 2, 3], restart_delay: 1.5,
-    max_memory: 512 * 1024, on_give_up: 'notify-admin',
+    max_memory: 512 * 1024, on_give_up: 'exit',
   });
 });
 
