@@ -12,6 +12,7 @@ import { parseJobPolicy } from '../core/job-policy.js';
 import { parseJobName } from '../util/names.js';
 import { ConfigError } from '../errors.js';
 import { HttpServerApp } from '../http/server-app.js';
+import { Authenticator } from '../auth/authenticator.js';
 import type { HttpListenerConfig } from '../http/listeners.js';
 import type { ListenAddress } from '../util/address.js';
 import { DaemonLogger } from './logger.js';
@@ -50,6 +51,7 @@ export class Daemon {
   #pidfile: Pidfile | undefined;
   #http: HttpServerApp | undefined;
   #record: ChildRecord | undefined;
+  #auth: Authenticator | undefined;
   #state: State = 'new';
   #stopping: Promise<void> | undefined;
   #reloading: Promise<void> = Promise.resolve();
@@ -104,7 +106,17 @@ export class Daemon {
         this.#logger.critical(`job '${String(payload.name)}' was given up and has on_give_up = exit: stopping gafferd with status 1`);
         this.#requestExit(1);
       });
-      this.#http = new HttpServerApp({ listeners: toListeners(config), logger: this.#logger });
+      this.#auth = new Authenticator({
+        required: config.requireKey,
+        authDb: config.auth.authDb,
+        keysDb: config.auth.keysDb,
+        authBackend: config.auth.authBackend,
+        keysBackend: config.auth.keysBackend,
+        logger: this.#logger,
+      });
+      // With keys required, a broken key store fails the start instead of every request.
+      if (config.requireKey) this.#auth.open();
+      this.#http = new HttpServerApp({ listeners: toListeners(config), logger: this.#logger, authenticator: this.#auth });
       await this.manager.addApplication(this.#http, { critical: true });
       for (const app of this.#optionalApps()) await this.manager.addApplication(app);
       const lookup = await this.#lookupRegistration(config);
@@ -127,6 +139,7 @@ export class Daemon {
       if (!quiet) this.#logger.info('gafferd stopping: stopping every job');
       await this.manager.stop();
       await this.#record?.close({ remove: true });
+      this.#auth?.close();
       this.#pidfile?.unlink();
       this.#state = 'stopped';
       if (!quiet) this.#logger.info('gafferd stopped');
@@ -192,6 +205,10 @@ export class Daemon {
       }
     }
     if (next.pidfile && this.#pidfile && next.pidfile !== this.#pidfile.path) this.#pidfile.rename(next.pidfile);
+    if (next.requireKey !== before.requireKey) {
+      this.#auth?.setRequired(next.requireKey);
+      this.#logger.info(`API keys are now ${next.requireKey ? 'required' : 'not required'}`);
+    }
     if (JSON.stringify(toListeners(next)) !== JSON.stringify(toListeners(before))) {
       this.#logger.warn('the listen addresses changed in the configuration; restart gafferd to rebind them');
     }
@@ -279,6 +296,12 @@ export function toListeners(config: GafferdConfig): HttpListenerConfig[] {
     let tls: HttpListenerConfig['tls'];
     if (endpoint.certfile && endpoint.keyfile) {
       tls = { cert: readTlsFile(endpoint.certfile, `endpoint:${endpoint.name}`), key: readTlsFile(endpoint.keyfile, `endpoint:${endpoint.name}`) };
+      // The default listener (no [endpoint:*] in use) also takes [ssl] ca_certs / cert_reqs: client certificates.
+      if (config.endpoints.length === 0 && config.ssl.caCerts) {
+        tls.ca = readTlsFile(config.ssl.caCerts, 'ssl');
+        tls.requestCert = (config.ssl.certReqs ?? 'none') !== 'none';
+        tls.rejectUnauthorized = config.ssl.certReqs === 'required';
+      }
     }
     for (const address of endpoint.addresses) listeners.push({ address, backlog: endpoint.backlog, tls });
   }

@@ -14,7 +14,16 @@ export interface HttpListenerConfig {
   /** listen(2) backlog (default 128). */
   backlog?: number;
   /** Serve HTTPS/WSS with this certificate and key (PEM). */
-  tls?: { cert: string | Buffer; key: string | Buffer };
+  tls?: {
+    cert: string | Buffer;
+    key: string | Buffer;
+    /** CA bundle for client certificates (`[ssl] ca_certs`). */
+    ca?: string | Buffer;
+    /** Ask clients for a certificate (`cert_reqs` optional or required). */
+    requestCert?: boolean;
+    /** Refuse clients without a valid certificate (`cert_reqs = required`). */
+    rejectUnauthorized?: boolean;
+  };
 }
 
 export interface ServerHandlers {
@@ -27,7 +36,10 @@ export const DEFAULT_BACKLOG = 128;
 /** Create a server for one listener and bind it; rejects with an operator-facing GafferError. */
 export async function bindListener(config: HttpListenerConfig, handlers: ServerHandlers): Promise<Server> {
   const server: Server = config.tls
-    ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, handlers.request)
+    ? createHttpsServer({
+      cert: config.tls.cert, key: config.tls.key, ca: config.tls.ca,
+      requestCert: config.tls.requestCert === true, rejectUnauthorized: config.tls.requestCert === true && config.tls.rejectUnauthorized !== false,
+    }, handlers.request)
     : createHttpServer(handlers.request);
   server.on('upgrade', handlers.upgrade);
   server.on('clientError', (_err, socket: Duplex) => {

@@ -4,9 +4,11 @@ import type { WebSocket } from 'ws';
 import type { ManagedProcess } from '../core/managed-process.js';
 import { GafferError, ForbiddenError, NotFoundError, BadRequestError, isGafferError } from '../errors.js';
 import type { UpgradeRouter } from '../httpkit/upgrade.js';
+import { AUTH_REQUIRED, parseAuthMessage, type KeyInfo } from '../protocol/auth.js';
 import { CONNECTION_ERROR_ID, decodeFrame, encodeErrorFrame, encodeFrame, newFrameId } from './channel-frames.js';
+import { authenticateSocket } from './permissions.js';
 import type { RouteDeps } from './route-support.js';
-import { WS_ERROR_CLOSE_CODE, closeOnExit, sendBounded, toBuffer } from './ws-support.js';
+import { WS_ERROR_CLOSE_CODE, closeOnExit, sendBounded } from './ws-support.js';
 
 export const MODE_READ = 1;
 export const MODE_WRITE = 2;
@@ -21,7 +23,13 @@ export interface ChannelStreams {
 
 /** Register `/<pid>/channel` and `/<pid>/channel/<stream>`. */
 export function registerPidChannel(upgrades: UpgradeRouter, deps: RouteDeps): void {
-  const open = (ws: WebSocket, pid: string, stream: string | undefined, mode: string | null): void => openChannel(ws, deps, pid, stream, mode);
+  // With keys required the stream opens only after a first frame whose body is `AUTH:<key>`.
+  const open = (ws: WebSocket, pid: string, stream: string | undefined, mode: string | null): void => authenticateSocket(ws, deps.auth, {
+    keyOf: (message) => authKeyOf(message),
+    acknowledge: (message) => ws.send(encodeFrame('response', decodeFrame(message).id, 'OK')),
+    refuse: () => closeWithError(ws, AUTH_REQUIRED, 403),
+    open: (caller) => openChannel(ws, deps, pid, stream, mode, caller),
+  });
   upgrades.addWebSocket('/:pid<\\d+>/channel', (ws, _req, m) => open(ws, m.params.pid!, undefined, m.url.searchParams.get('mode')));
   upgrades.addWebSocket('/:pid<\\d+>/channel/:stream', (ws, _req, m) => open(ws, m.params.pid!, m.params.stream, m.url.searchParams.get('mode')));
 }
@@ -58,8 +66,24 @@ export function resolveChannelStreams(proc: ManagedProcess, stream: string | und
   return { read: wantsRead ? read : undefined, write: wantsWrite ? write : undefined };
 }
 
+// The key of a `V1 message <id>\0AUTH:<key>` frame, undefined for any other frame.
+function authKeyOf(message: Buffer): string | undefined {
+  try {
+    const frame = decodeFrame(message);
+    return frame.type === 'message' ? parseAuthMessage(frame.body.toString('utf8')) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function closeWithError(ws: WebSocket, reason: string, status: number): void {
+  ws.send(encodeErrorFrame(CONNECTION_ERROR_ID, reason, status));
+  ws.close(WS_ERROR_CLOSE_CODE, reason);
+}
+
 // Open a channel: errors while opening are `gaffer_error` frames followed by a close.
-function openChannel(ws: WebSocket, deps: RouteDeps, pidText: string, stream: string | undefined, modeText: string | null): void {
+function openChannel(ws: WebSocket, deps: RouteDeps, pidText: string, stream: string | undefined, modeText: string | null,
+  caller: KeyInfo): ((message: Buffer) => void) | undefined {
   const manager = deps.manager();
   let proc: ManagedProcess;
   let streams: ChannelStreams;
@@ -67,19 +91,28 @@ function openChannel(ws: WebSocket, deps: RouteDeps, pidText: string, stream: st
     const mode = parseChannelMode(modeText);
     proc = manager.getProcess(pidText);
     streams = resolveChannelStreams(proc, stream, mode);
+    checkChannelRights(deps, caller, proc, streams);
   } catch (err) {
     const e = isGafferError(err) ? err : new GafferError('GAFFER_ERR_INTERNAL', 500, 'internal_error', String(err));
-    ws.send(encodeErrorFrame(CONNECTION_ERROR_ID, e.reason, e.status));
-    ws.close(WS_ERROR_CLOSE_CODE, e.reason);
-    return;
+    closeWithError(ws, e.reason, e.status);
+    return undefined;
   }
   const send = (frame: Buffer): void => sendBounded(ws, frame, deps.limits.wsBuffer, deps.logger, `channel ${proc.pid}`);
   const unsubscribe = streams.read === undefined ? () => {} : manager.monitorIo(proc.pid, streams.read, (chunk) => {
     send(encodeFrame('message', newFrameId(), chunk.data));
   });
-  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => onClientFrame(toBuffer(data), streams, proc, deps, send));
   ws.once('close', unsubscribe);
   closeOnExit(ws, proc.exited);
+  return (message) => onClientFrame(message, streams, proc, deps, send);
+}
+
+// Reading needs read permission on the job, writing write permission (403 `FORBIDDEN`).
+function checkChannelRights(deps: RouteDeps, caller: KeyInfo, proc: ManagedProcess, streams: ChannelStreams): void {
+  if (!deps.auth) return;
+  const denied = (streams.read !== undefined && !deps.auth.can(caller, 'read', proc.name)) ||
+    (streams.write !== undefined && !deps.auth.can(caller, 'write', proc.name));
+  const access = [streams.read === undefined ? '' : 'read', streams.write === undefined ? '' : 'write'].filter((a) => a !== '').join(' and ');
+  if (denied) throw new ForbiddenError('FORBIDDEN', `the API key may not ${access} the streams of '${proc.name}'`);
 }
 
 // A client frame: only `message` frames carry data to write; each gets a response or an error frame.

@@ -6,6 +6,7 @@ import { BadRequestError, GafferError, NotFoundError, isGafferError } from '../e
 import type { RequestContext, RouteHandler } from '../httpkit/dispatcher.js';
 import { parseHeartbeat, type Feed, type FeedKind, type FeedRegistry } from '../httpkit/feeds.js';
 import type { Router } from '../httpkit/router.js';
+import type { ChannelAuth } from '../protocol/auth.js';
 import { fullName, parseJobName } from '../util/names.js';
 import type { RouteAuth } from './permissions.js';
 
@@ -32,6 +33,8 @@ export interface RouteDeps {
   readonly feeds: FeedRegistry;
   readonly logger: Logger;
   readonly limits: HttpLimits;
+  /** Authentication of the websocket endpoints (`AUTH:<key>` first message); undefined = full rights. */
+  readonly auth?: ChannelAuth;
 }
 
 /** Start a feed on the request's response, with the heartbeat of its query and the app's buffer bound. */

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Application } from '../core/application.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Manager } from '../core/manager.js';
@@ -11,8 +12,9 @@ import { UpgradeRouter, type RawUpgradeHandler, type UpgradePredicate } from '..
 import { formatAddress, type ListenAddress } from '../util/address.js';
 import { ConnectionTracker, bindListener, boundAddress, closeServer, type HttpListenerConfig } from './listeners.js';
 import { registerPidChannel } from './pid-channel.js';
-import { checkPermission, type AuthorizeHook } from './permissions.js';
+import { authorizeWith, checkPermission, type AuthorizeHook } from './permissions.js';
 import type { HttpLimits, HttpRouter, RouteDeps } from './route-support.js';
+import { registerAuthRoutes } from './routes-auth.js';
 import { registerCommonRoutes } from './routes-common.js';
 import { registerV04GroupRoutes } from './routes-v04-groups.js';
 import { registerV04ProcessRoutes } from './routes-v04-processes.js';
@@ -29,6 +31,12 @@ export interface HttpServerAppOptions {
   logger?: Logger;
   /** Permission hook called before every route that needs a permission (default: allow all). */
   authorize?: AuthorizeHook;
+  /**
+   * API keys and users (auth.md): serves `/auth`, `/keys`, `/users`, checks
+   * every route's permission (instead of `authorize`) and authenticates the
+   * websocket endpoints. Owned by the caller, which closes it.
+   */
+  authenticator?: Authenticator;
   limits?: Partial<HttpLimits>;
 }
 
@@ -70,13 +78,15 @@ export class HttpServerApp implements Application {
     this.#logger = options.logger ?? silentLogger;
     const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
     this.#feeds = new FeedRegistry(this.#logger);
-    const deps: RouteDeps = { manager: () => this.#requireManager(), feeds: this.#feeds, logger: this.#logger, limits };
+    const auth = options.authenticator;
+    const deps: RouteDeps = { manager: () => this.#requireManager(), feeds: this.#feeds, logger: this.#logger, limits, auth };
     const router: HttpRouter = new Router();
     registerRoutes(router, deps);
+    if (auth) registerAuthRoutes(router, deps, auth);
     this.#upgrades = new UpgradeRouter({ logger: this.#logger, maxPayload: limits.wsMessage });
     registerWstreams(this.#upgrades, deps);
     registerPidChannel(this.#upgrades, deps);
-    const authorize = options.authorize;
+    const authorize = auth ? authorizeWith(auth) : options.authorize;
     this.#onRequest = createRequestListener({
       router,
       logger: this.#logger,

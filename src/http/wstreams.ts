@@ -7,27 +7,41 @@ import type { WebSocket } from 'ws';
 import { isGafferError } from '../errors.js';
 import type { ManagedProcess } from '../core/managed-process.js';
 import type { UpgradeRouter } from '../httpkit/upgrade.js';
+import { AUTH_REQUIRED, parseAuthMessage, type KeyInfo } from '../protocol/auth.js';
+import { authenticateSocket } from './permissions.js';
 import type { RouteDeps } from './route-support.js';
-import { WS_ERROR_CLOSE_CODE, closeOnExit, sendBounded, toBuffer } from './ws-support.js';
+import { WS_ERROR_CLOSE_CODE, closeOnExit, sendBounded } from './ws-support.js';
 
 /** Register the `/wstreams/<pid>` websocket endpoint. */
 export function registerWstreams(upgrades: UpgradeRouter, deps: RouteDeps): void {
-  upgrades.addWebSocket('/wstreams/:pid', (ws, req, match) => openWstream(ws, req, match.params.pid!, deps));
+  upgrades.addWebSocket('/wstreams/:pid', (ws, req, match) => {
+    // With keys required the first message must be `AUTH:<key>` of a key that may write to the job.
+    authenticateSocket(ws, deps.auth, {
+      keyOf: (message) => parseAuthMessage(message.toString('utf8')),
+      acknowledge: () => {},
+      refuse: () => closeWithError(ws, AUTH_REQUIRED),
+      open: (caller) => openWstream(ws, req, match.params.pid!, deps, caller),
+    });
+  });
 }
 
-// Validate the pid, then wire stdin and output for the life of the process.
-function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps: RouteDeps): void {
+// Validate the pid and the caller's write right, then wire stdin and output for the life of the process.
+function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps: RouteDeps, caller: KeyInfo): ((message: Buffer) => void) | undefined {
   const manager = deps.manager();
   let proc: ManagedProcess;
   try {
     proc = manager.getProcess(pidText);
   } catch (err) {
     closeWithError(ws, isGafferError(err) ? err.reason : 'internal_error');
-    return;
+    return undefined;
+  }
+  if (deps.auth && !deps.auth.can(caller, 'write', proc.name)) {
+    closeWithError(ws, 'forbidden');
+    return undefined;
   }
   if (!proc.redirectInput) {
     closeWithError(ws, 'forbidden_write');
-    return;
+    return undefined;
   }
   const label = proc.redirectOutput.find((l) => l !== '');
   const decoder = new StringDecoder('utf8');
@@ -35,13 +49,13 @@ function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps
     const text = decoder.write(chunk.data);
     if (text !== '') sendBounded(ws, text, deps.limits.wsBuffer, deps.logger, `wstreams ${proc.pid}`);
   });
-  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-    Promise.resolve().then(() => manager.send(proc.pid, toBuffer(data))).catch((err: unknown) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ error: isGafferError(err) ? err.reason : 'EIO' }));
-    });
-  });
   ws.once('close', unsubscribe);
   closeOnExit(ws, proc.exited);
+  return (message) => {
+    Promise.resolve().then(() => manager.send(proc.pid, message)).catch((err: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ error: isGafferError(err) ? err.reason : 'EIO' }));
+    });
+  };
 }
 
 function closeWithError(ws: WebSocket, reason: string): void {

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { CommanderError } from 'commander';
 import { Daemon } from '../../daemon/daemon.js';
+import { runAdminCommand } from './admin-commands.js';
 import { parseGafferdArgs, type GafferdInvocation } from './program.js';
+import { TerminalPrompter } from './terminal-prompter.js';
 
 const CHILD_MARKER = 'GAFFERD_DAEMON_CHILD';
 
@@ -18,8 +20,11 @@ export async function main(argv: string[]): Promise<void> {
     throw err;
   }
   if (invocation.createAdminUser || invocation.listAdmins) {
-    process.stderr.write('gafferd: user and key management is not available in this version yet; run without --create-admin-user/--list-admins\n');
-    process.exit(1);
+    process.exit(await runAdminCommand(invocation, {
+      stdout: (t) => process.stdout.write(t),
+      stderr: (t) => process.stderr.write(t),
+      prompter: () => new TerminalPrompter({ input: process.stdin, output: process.stdout }),
+    }));
   }
   if (invocation.daemonize && process.env[CHILD_MARKER] !== '1') {
     process.exit(await detach(argv));
@@ -40,6 +45,11 @@ export async function main(argv: string[]): Promise<void> {
     process.send?.({ error: message });
     process.exit(1);
   }
+  // A job with on_give_up = exit flapped out: stop everything and exit with its status.
+  void daemon.exitRequested.then(async (code) => {
+    await daemon.stop();
+    process.exit(code);
+  });
   if (process.env[CHILD_MARKER] === '1') {
     process.send?.({ ready: true, pid: process.pid });
     process.disconnect?.();
@@ -65,7 +75,10 @@ function installSignalHandlers(daemon: Daemon): void {
     daemon.logger.info('SIGHUP received: reloading the configuration');
     void daemon.reload();
   });
-  process.on('SIGUSR1', () => daemon.logger.reopen());
+  process.on('SIGUSR1', () => {
+    daemon.logger.info('SIGUSR1 received: reopening the log files');
+    void daemon.reopenLogs();
+  });
   // A supervisor must not die and orphan its children over a bug in one handler: log and go on.
   process.on('uncaughtException', (err) => daemon.logger.error(`internal error (gafferd keeps running): ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (reason) => daemon.logger.error(`internal error (gafferd keeps running): ${(reason as Error)?.stack ?? String(reason)}`));
