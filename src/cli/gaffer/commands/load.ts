@@ -1,0 +1,93 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { NotFoundError, isGafferError } from '../../../errors.js';
+import { explicitAppName, isAddress } from '../app-name.js';
+import type { GafferCommand } from '../command.js';
+import type { GafferContext } from '../context.js';
+import { readJobFile } from '../job-file.js';
+
+export const loadCommand: GafferCommand = {
+  name: 'load',
+  summary: 'load the Procfile application (or a JSON job file) into gafferd',
+  description: `Load the jobs of the Procfile into gafferd, in session <app> (default: the
+folder name of the application root; . = the current folder). Each type
+becomes a job with the .env variables, -c concurrency, output redirected as
+out/err and the application root as cwd; started unless --nostart.
+
+When the argument is - (stdin) or an existing file, it is a JSON job file
+instead: one job or {"jobs": [...]}; a name app.job picks the session
+(--app forces one); each job starts unless its "start" is false or --nostart.
+
+A second argument (or an argument that is an address) is the gafferd URL.
+
+  $ gaffer load
+  ==> 'myapp' has been loaded in http://127.0.0.1:5000
+  $ gaffer load jobs.json
+  'testapp.dummy' has been loaded in http://127.0.0.1:5000
+  'jobs.json' has been loaded`,
+  configure: (cmd) => {
+    cmd.argument('[name-or-file]', 'application name, or a JSON job file (- = stdin)')
+      .argument('[url]', 'gafferd address')
+      .option('--nostart', 'load without starting')
+      .option('--app <APP>', 'application (session) to load into');
+  },
+  async run(ctx, args, opts) {
+    const words = (args as Array<string | undefined>).filter((w): w is string => w !== undefined);
+    const address = words.findIndex(isAddress);
+    if (address >= 0) ctx.useEndpoint(words.splice(address, 1)[0]!);
+    else if (words.length > 1) ctx.useEndpoint(words.pop()!);
+    const first = words[0];
+    const start = opts.nostart !== true;
+    if (first !== undefined && (first === '-' || isFile(resolve(ctx.io.cwd, first)))) return loadJobFile(ctx, first, start, opts.app as string | undefined);
+    return loadProcfile(ctx, first, start);
+  },
+};
+
+async function loadJobFile(ctx: GafferContext, file: string, start: boolean, app: string | undefined): Promise<number> {
+  const jobs = await readJobFile(file, ctx.io);
+  const forced = app === undefined ? undefined : explicitAppName(app, ctx.io.cwd);
+  const fallback = await ctx.appName();
+  const client = await ctx.client();
+  for (const job of jobs) {
+    const sessionid = forced ?? job.sessionid ?? fallback;
+    const full = `${sessionid}.${job.name}`;
+    const body = { ...job.config, name: job.name, start: typeof job.config.start === 'boolean' ? job.config.start : start };
+    try {
+      await client.loadJob(sessionid, body);
+      ctx.out(`'${full}' has been loaded in ${client.endpoint.display}`);
+    } catch (err) {
+      if (!isGafferError(err) || err.status !== 409) throw err;
+      ctx.out(`'${full}' already loaded`);
+    }
+  }
+  ctx.out(`'${file}' has been loaded`);
+  return 0;
+}
+
+async function loadProcfile(ctx: GafferContext, name: string | undefined, start: boolean): Promise<number> {
+  const procfile = await ctx.localProcfile();
+  if (!procfile) throw new NotFoundError('not_found', 'procfile or job file is missing');
+  const app = await ctx.appName(name);
+  const { procfileToJobs } = await import('../../../config/procfile.js');
+  const env = await ctx.envFiles();
+  const jobs = procfileToJobs(procfile, { env: env.env, concurrency: await ctx.concurrency(), root: ctx.root, appName: app, forLocalRun: false, start, cwd: ctx.io.cwd });
+  const client = await ctx.client();
+  for (const job of jobs) {
+    try {
+      await client.loadJob(app, { ...job.config, start: job.start });
+    } catch (err) {
+      if (!isGafferError(err) || err.status !== 409) throw err;
+      ctx.out(`'${job.type}' already loaded`);
+    }
+  }
+  ctx.out(`==> '${app}' has been loaded in ${client.endpoint.display}`);
+  return 0;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

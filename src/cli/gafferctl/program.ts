@@ -1,0 +1,136 @@
+// The gafferctl command line (cli.md → gafferctl): a commander program with
+// injected I/O; global options are accepted before and after the command.
+import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
+import { VERSION } from '../../protocol/version.js';
+import { COMMANDS } from './commands/registry.js';
+import { CtlContext, type CtlCommand, type GlobalOptions } from './context.js';
+import { rootHelp } from './help.js';
+import type { CliIo } from './io.js';
+import { reportError } from './report-error.js';
+
+/** Exit status of usage errors (bad option, missing argument). */
+export const USAGE_ERROR = 2;
+
+interface RunState {
+  code: number;
+  /** The (sub)command whose parsing failed, for the usage line. */
+  failed: Command | undefined;
+  contexts: CtlContext[];
+}
+
+/** Run gafferctl with the arguments after the program name; resolves with the exit status. */
+export async function runGafferctl(args: readonly string[], io: CliIo): Promise<number> {
+  const state: RunState = { code: 0, failed: undefined, contexts: [] };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return state.code;
+  } catch (err) {
+    if (err instanceof CommanderError) return commanderExit(err, program, state, io);
+    return reportError(err, io);
+  } finally {
+    await Promise.all(state.contexts.map((c) => c.close()));
+  }
+}
+
+/** Build the program; actions record their exit status in `state`. */
+function buildProgram(io: CliIo, state: RunState): Command {
+  const output = (cmd: Command): OutputConfiguration => ({
+    writeOut: (text) => { io.stdout.write(text); },
+    writeErr: (text) => { io.stderr.write(text); },
+    // Errors are printed by commanderExit, which knows the exit status rules.
+    outputError: () => { state.failed ??= cmd; },
+  });
+  const program = new Command('gafferctl')
+    .version(`gaffer (version ${VERSION})\nAvailable in the public domain.`, '-v, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'print this help')
+    .helpCommand(false)
+    .allowExcessArguments(true)
+    .exitOverride();
+  program.configureOutput(output(program));
+  addGlobalOptions(program, false);
+  for (const spec of [...COMMANDS, helpCommand(program)]) {
+    const sub = new Command(spec.name)
+      .description(spec.description)
+      .summary(spec.summary)
+      .helpOption('-h, --help', 'print this help')
+      .allowExcessArguments(false)
+      .exitOverride();
+    sub.configureOutput(output(sub));
+    spec.configure?.(sub);
+    addGlobalOptions(sub, true);
+    sub.action(async (...params: unknown[]) => {
+      const cmd = params[params.length - 1] as Command;
+      const ctx = new CtlContext(io, cmd.optsWithGlobals<GlobalOptions>());
+      state.contexts.push(ctx);
+      state.code = (await spec.run(ctx, cmd.processedArgs, cmd.opts())) ?? 0;
+    });
+    program.addCommand(sub);
+  }
+  program.configureHelp({ formatHelp: () => rootHelp(program) });
+  // No command: the usage and command list; an unknown word: cli.md's message.
+  program.action(() => {
+    const word = program.args[0];
+    if (word === undefined) {
+      io.stdout.write(rootHelp(program));
+      return;
+    }
+    io.stderr.write(`Unknown command '${word}'\n`);
+    state.code = 1;
+  });
+  return program;
+}
+
+// The connection and output options; on subcommands they are hidden from the help.
+function addGlobalOptions(cmd: Command, hidden: boolean): void {
+  const options = [
+    new Option('--connect <URL>', 'gafferd address: http(s)://host:port or unix:/path (default http://127.0.0.1:5000, or $GAFFERCTL_ENDPOINT)'),
+    new Option('--endpoint <URL>', 'same as --connect'),
+    new Option('--host <HOST>', 'gafferd host (with --port; default 127.0.0.1)'),
+    new Option('--port <PORT>', 'gafferd port (with --host; default 5000)'),
+    new Option('--certfile <PATH>', 'client certificate (PEM), used with --keyfile'),
+    new Option('--keyfile <PATH>', 'client private key (PEM), used with --certfile'),
+    new Option('--cacert <PATH>', "CA bundle (PEM) to verify gafferd's certificate"),
+    new Option('--key <KEY>', 'API key, sent as X-Api-Key (default $GAFFERCTL_KEY)'),
+    new Option('--json', 'print API answers as JSON (for scripts)'),
+  ];
+  for (const option of options) cmd.addOption(hidden ? option.hideHelp() : option);
+}
+
+// `help [command]`: the general help, or one command's full description.
+function helpCommand(program: Command): CtlCommand {
+  return {
+    name: 'help',
+    summary: 'print the general help, or the help of a command',
+    description: 'Print the usage and the command list, or the full description of <command>.\n\n  $ gafferctl help watch',
+    configure: (cmd) => { cmd.argument('[command]', 'a command name'); },
+    async run(ctx, args) {
+      const name = args[0] as string | undefined;
+      if (name === undefined) {
+        ctx.io.stdout.write(rootHelp(program));
+        return 0;
+      }
+      const sub = program.commands.find((c) => c.name() === name);
+      if (!sub) {
+        ctx.err(`Unknown command '${name}'`);
+        return 1;
+      }
+      ctx.io.stdout.write(sub.helpInformation());
+      return 0;
+    },
+  };
+}
+
+// help/version exit 0; an unknown command is status 1; other parse errors are usage errors (status 2).
+function commanderExit(err: CommanderError, program: Command, state: RunState, io: CliIo): number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return err.exitCode;
+  const message = err.message.replace(/^error: /, '');
+  if (err.code === 'commander.unknownCommand') {
+    io.stderr.write(`Unknown command '${/'([^']*)'/.exec(message)?.[1] ?? message}'\n`);
+    return 1;
+  }
+  const cmd = state.failed ?? program;
+  const name = cmd === program ? 'gafferctl' : `gafferctl ${cmd.name()}`;
+  io.stdout.write(`Error: ${message}\nUsage: ${name} ${cmd.usage()}\nRun '${cmd === program ? 'gafferctl --help' : `gafferctl help ${cmd.name()}`}' for more information.\n`);
+  return USAGE_ERROR;
+}

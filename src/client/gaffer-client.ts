@@ -1,0 +1,217 @@
+// GafferClient: the HTTP API of one gafferd node, both generations (0.4
+// `/processes`, `/status`, `/watch`; 0.5 `/sessions`, `/jobs`, `/<pid>`).
+// Never imports core/, so the CLIs that use it start fast.
+import { parseSignal } from '../util/signals.js';
+import { parseEndpoint, type Endpoint } from './endpoint.js';
+import { HttpTransport, type TlsOptions } from './http-transport.js';
+
+export interface GafferClientOptions {
+  /** `http://host:port`, `https://host:port` or `unix:/path` (default http://127.0.0.1:5000). */
+  endpoint?: string | Endpoint;
+  apiKey?: string;
+  tls?: TlsOptions;
+  timeoutMs?: number;
+}
+
+/** 0.4 `GET /status/<name>`. */
+export interface JobStatus { active: boolean; running: number; max_processes: number; numprocesses: number }
+
+/** 0.5 `GET /jobs/<sid>/<name>`. */
+export interface JobInfo {
+  name: string;
+  active: boolean;
+  running: number;
+  running_out: number;
+  max_processes: number;
+  processes: number[];
+  config: Record<string, unknown> & { name: string; cmd: string; args?: string[] | string };
+}
+
+/** One process in 0.5 job stats. */
+export interface ProcessStatsEntry {
+  mem_info1: string; mem_info2: string; cpu: number | string; mem: number | string; ctime: string; pid: number; os_pid: number;
+}
+
+/** 0.5 `GET /jobs/<sid>/<name>/stats`. */
+export interface JobStats {
+  name: string;
+  stats: ProcessStatsEntry[];
+  mem: number | string; max_mem: number | string; min_mem: number | string;
+  cpu: number | string; max_cpu: number | string; min_cpu: number | string;
+}
+
+/** A commit request: graceful timeout (seconds) and extra environment. */
+export interface CommitRequest { graceful_timeout?: number; env?: Record<string, string> }
+
+const seg = encodeURIComponent;
+
+/** Client of one gafferd node. Errors are GafferErrors (NotFoundError for 404...) or UnreachableError. */
+export class GafferClient {
+  readonly transport: HttpTransport;
+
+  constructor(options: GafferClientOptions = {}) {
+    const endpoint = typeof options.endpoint === 'object' ? options.endpoint : parseEndpoint(options.endpoint ?? 'http://127.0.0.1:5000');
+    this.transport = new HttpTransport({ endpoint, apiKey: options.apiKey, tls: options.tls, timeoutMs: options.timeoutMs });
+  }
+
+  get endpoint(): Endpoint {
+    return this.transport.endpoint;
+  }
+
+  /** Release kept-alive connections. */
+  close(): void {
+    this.transport.close();
+  }
+
+  /** HEAD a path: true for 2xx, false for 404 (never throws on a status). */
+  async exists(path: string): Promise<boolean> {
+    const reply = await this.transport.request('HEAD', path);
+    return reply.status >= 200 && reply.status < 300;
+  }
+
+  // ------------------------------------------------------------ common
+
+  /** `GET /`: `{welcome, version}`. */
+  welcome(): Promise<{ welcome: string; version: string }> {
+    return this.transport.call('GET', '/');
+  }
+
+  /** `GET /version`. */
+  version(): Promise<{ name: string; version: string }> {
+    return this.transport.call('GET', '/version');
+  }
+
+  // ------------------------------------------------------------ 0.4 API
+
+  /** Legacy names of every job, or the internal pids of live processes with `running`. */
+  processes(running = false): Promise<Array<string | number>> {
+    return this.transport.call('GET', running ? '/processes?running=true' : '/processes');
+  }
+
+  /** Load a job (`POST /processes`); `start` is written into the body. */
+  addProcess(config: Record<string, unknown>, start: boolean): Promise<{ ok: true }> {
+    return this.transport.call('POST', '/processes', { ...config, start });
+  }
+
+  /** The stored config of a job (0.4 shape: `name` is the legacy name). */
+  getProcess(name: string): Promise<Record<string, unknown>> {
+    return this.transport.call('GET', `/processes/${seg(name)}`);
+  }
+
+  updateProcess(name: string, config: Record<string, unknown>, start: boolean): Promise<{ ok: true }> {
+    return this.transport.call('PUT', `/processes/${seg(name)}`, { ...config, start });
+  }
+
+  deleteProcess(name: string): Promise<{ ok: true }> {
+    return this.transport.call('DELETE', `/processes/${seg(name)}`);
+  }
+
+  /** `_start`, `_stop` or `_restart` a job. */
+  processAction(name: string, action: 'start' | 'stop' | 'restart'): Promise<{ ok: true }> {
+    return this.transport.call('POST', `/processes/${seg(name)}/_${action}`);
+  }
+
+  /** Scale by +n (`add`) or -n (`sub`); resolves with the new target. */
+  async scaleProcess(name: string, action: 'add' | 'sub', n: number): Promise<number> {
+    const reply = await this.transport.call<{ numprocesses: number }>('POST', `/processes/${seg(name)}/_${action}/${n}`);
+    return reply.numprocesses;
+  }
+
+  status(name: string): Promise<JobStatus> {
+    return this.transport.call('GET', `/status/${seg(name)}`);
+  }
+
+  async processPids(name: string): Promise<number[]> {
+    return (await this.transport.call<{ pids: number[] }>('GET', `/processes/${seg(name)}/_pids`)).pids;
+  }
+
+  /** Signal a job (name) or one process (internal pid); names of signals are converted to numbers here. */
+  async signalProcess(nameOrPid: string | number, signal: string | number): Promise<{ ok: true }> {
+    return this.transport.call('POST', `/processes/${seg(String(nameOrPid))}/_signal/${parseSignal(signal)}`);
+  }
+
+  /** 0.4 job stats (`GET /stats/<name>`). */
+  legacyStats(name: string): Promise<Record<string, unknown>> {
+    return this.transport.call('GET', `/stats/${seg(name)}`);
+  }
+
+  // ------------------------------------------------------------ 0.5 API
+
+  async sessions(): Promise<string[]> {
+    return (await this.transport.call<{ sessions: string[] }>('GET', '/sessions')).sessions;
+  }
+
+  /** Full names of every job, or of one session's jobs (404 for an unknown session). */
+  async jobs(sessionid?: string): Promise<string[]> {
+    const path = sessionid === undefined ? '/jobs' : `/jobs/${seg(sessionid)}`;
+    return (await this.transport.call<{ jobs: string[] }>('GET', path)).jobs;
+  }
+
+  /** Load a job into a session (`name` short, `start` default true on the server). */
+  loadJob(sessionid: string, config: Record<string, unknown>): Promise<{ ok: true }> {
+    return this.transport.call('POST', `/jobs/${seg(sessionid)}`, config);
+  }
+
+  jobInfo(sessionid: string, name: string): Promise<JobInfo> {
+    return this.transport.call('GET', jobPath(sessionid, name));
+  }
+
+  updateJob(sessionid: string, name: string, config: Record<string, unknown>): Promise<{ ok: true }> {
+    return this.transport.call('PUT', jobPath(sessionid, name), config);
+  }
+
+  unloadJob(sessionid: string, name: string): Promise<{ ok: true }> {
+    return this.transport.call('DELETE', jobPath(sessionid, name));
+  }
+
+  jobStats(sessionid: string, name: string): Promise<JobStats> {
+    return this.transport.call('GET', `${jobPath(sessionid, name)}/stats`);
+  }
+
+  /** Scale with `1`, `-1`, `"+2"`, `"=3"`...; resolves with the new target. */
+  async scaleJob(sessionid: string, name: string, scale: string | number): Promise<number> {
+    return (await this.transport.call<{ numprocesses: number }>('POST', `${jobPath(sessionid, name)}/numprocesses`, { scale })).numprocesses;
+  }
+
+  async signalJob(sessionid: string, name: string, signal: string | number): Promise<{ ok: true }> {
+    return this.transport.call('POST', `${jobPath(sessionid, name)}/signal`, { signal: parseSignal(signal) });
+  }
+
+  /** Start (1), stop (0) or reload (2) a job. */
+  setJobState(sessionid: string, name: string, state: 0 | 1 | 2): Promise<{ ok: true }> {
+    return this.transport.call('POST', `${jobPath(sessionid, name)}/state`, String(state));
+  }
+
+  async jobPids(sessionid: string, name: string): Promise<number[]> {
+    return (await this.transport.call<{ pids: number[] }>('GET', `${jobPath(sessionid, name)}/pids`)).pids;
+  }
+
+  /** Start a one-off process of a job; resolves with its internal pid. */
+  async commitJob(sessionid: string, name: string, request: CommitRequest = {}): Promise<number> {
+    return (await this.transport.call<{ pid: number }>('POST', `${jobPath(sessionid, name)}/commit`, request)).pid;
+  }
+
+  async pids(): Promise<number[]> {
+    return (await this.transport.call<{ pids: number[] }>('GET', '/pids')).pids;
+  }
+
+  processInfo(pid: number | string): Promise<Record<string, unknown>> {
+    return this.transport.call('GET', `/${seg(String(pid))}`);
+  }
+
+  stopPid(pid: number | string): Promise<{ ok: true }> {
+    return this.transport.call('DELETE', `/${seg(String(pid))}`);
+  }
+
+  async signalPid(pid: number | string, signal: string | number): Promise<{ ok: true }> {
+    return this.transport.call('POST', `/${seg(String(pid))}/signal`, { signal: parseSignal(signal) });
+  }
+
+  async processStats(pid: number | string): Promise<Record<string, unknown>> {
+    return (await this.transport.call<{ stats: Record<string, unknown> }>('GET', `/${seg(String(pid))}/stats`)).stats;
+  }
+}
+
+function jobPath(sessionid: string, name: string): string {
+  return `/jobs/${seg(sessionid)}/${seg(name)}`;
+}

@@ -1,0 +1,108 @@
+// Usage errors, help, version, unknown commands and an unreachable daemon,
+// for both gaffer and gafferctl (no daemon needed).
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/paths.js';
+
+/** A port nobody listens on (bound then released). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+test('gafferctl: version, help, help <command>, no command', async () => {
+  const version = await runCli('gafferctl', ['--version']);
+  assert.equal(version.stdout, 'gaffer (version 0.5.2)\nAvailable in the public domain.\n');
+  assert.equal((await runCli('gafferctl', ['-v'])).code, 0);
+  for (const args of [[], ['help'], ['--help']]) {
+    const help = await runCli('gafferctl', args);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: gafferctl \[--version\] \[--connect=<endpoint>\]/);
+    const commands = help.lines.filter((l) => l.startsWith('\t')).map((l) => l.split('\t')[1]!.trim());
+    assert.deepEqual(commands, [...commands].sort());
+    for (const name of ['processes', 'add_process', 'load_process', 'get_process', 'update_process', 'del_process', 'start', 'stop',
+      'add', 'sub', 'status', 'running', 'numprocesses', 'pids', 'kill', 'watch', 'help']) assert.ok(commands.includes(name), name);
+  }
+  const watchHelp = await runCli('gafferctl', ['help', 'watch']);
+  assert.match(watchHelp.stdout, /^Usage: gafferctl watch \[options\] \[pattern\]/);
+  assert.match(watchHelp.stdout, /--no-colorize/);
+  assert.equal((await runCli('gafferctl', ['status', '-h'])).code, 0);
+});
+
+test('gafferctl: unknown command exits 1, usage errors exit 2 with the usage on stdout', async () => {
+  const unknown = await runCli('gafferctl', ['frobnicate']);
+  assert.equal(unknown.code, 1);
+  assert.equal(unknown.stderr, "Unknown command 'frobnicate'\n");
+  const missing = await runCli('gafferctl', ['status']);
+  assert.equal(missing.code, 2);
+  assert.deepEqual(missing.lines.slice(0, 2), ["Error: missing required argument 'name'", 'Usage: gafferctl status [options] <name>']);
+  const option = await runCli('gafferctl', ['status', 'web', '--frob']);
+  assert.equal(option.code, 2);
+  assert.equal(option.lines[0], "Error: unknown option '--frob'");
+  const extra = await runCli('gafferctl', ['status', 'a', 'b']);
+  assert.equal(extra.code, 2);
+  const count = await runCli('gafferctl', ['add', 'web', 'many']);
+  assert.equal(count.code, 2);
+  assert.match(count.lines[0]!, /^Error: .*expected a positive integer, got "many"/);
+});
+
+test('an unreachable daemon is one line naming the address and how to point elsewhere', async () => {
+  const port = await closedPort();
+  const ctl = await runCli('gafferctl', ['--connect', `http://127.0.0.1:${port}`, 'status', 'web']);
+  assert.equal(ctl.code, 1);
+  assert.deepEqual(ctl.errLines, [`gafferctl: cannot reach gafferd at http://127.0.0.1:${port} (ECONNREFUSED); is it running? use --connect URL (or GAFFERCTL_ENDPOINT) to point elsewhere`]);
+  const gaffer = await runCli('gaffer', ['--endpoint', `http://127.0.0.1:${port}`, 'apps']);
+  assert.equal(gaffer.code, 1);
+  assert.deepEqual(gaffer.errLines, [`gaffer: cannot reach gafferd at http://127.0.0.1:${port} (ECONNREFUSED); is it running? use --endpoint URL (or -g URL) to point elsewhere`]);
+  const socket = await runCli('gafferctl', ['--connect', 'unix:/nonexistent/gafferd.sock', 'processes']);
+  assert.deepEqual(socket.errLines, ['gafferctl: cannot reach gafferd at unix:/nonexistent/gafferd.sock (ENOENT); is it running? use --connect URL (or GAFFERCTL_ENDPOINT) to point elsewhere']);
+  const bad = await runCli('gafferctl', ['--connect', 'ftp://x', 'processes']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /invalid gafferd address "ftp:\/\/x": expected http:\/\/host:port, https:\/\/host:port or unix:\/path\/to\/socket/);
+});
+
+test('gaffer: version, help, unknown command, usage errors', async () => {
+  assert.equal((await runCli('gaffer', ['--version'])).stdout, 'gaffer version 0.5.2\n');
+  const help = await runCli('gaffer', ['--help']);
+  assert.equal(help.code, 0);
+  for (const name of ['start', 'run', 'export', 'load', 'unload', 'scale', 'ps', 'apps', 'reload', 'ps:info', 'ps:start', 'ps:stop',
+    'ps:kill', 'ps:run', 'ps:scale', 'logs', 'send', 'recv', 'lookup:nodes', 'dev:start', 'dev:run']) {
+    assert.match(help.stdout, new RegExp(`^  ${name.replace(':', '\\:')} `, 'm'), name);
+  }
+  assert.match(help.stdout, /Not available yet \(users and API keys.*\):\n  login, user, user:add/);
+  const unknown = await runCli('gaffer', ['frobnicate']);
+  assert.equal(unknown.code, 1);
+  assert.equal(unknown.errLines[0], "Unknown command: 'frobnicate'");
+  assert.match(unknown.stdout, /^usage: gaffer/);
+  const option = await runCli('gaffer', ['start', '--frob']);
+  assert.equal(option.code, 2);
+  assert.equal(option.lines[0], "Error: unknown option '--frob'");
+  const port = await runCli('gaffer', ['start', '-p', 'http']);
+  assert.equal(port.code, 2);
+  assert.match(port.lines[0]!, /^Error: option '-p, --port <PORT>' argument 'http' is invalid/);
+  const scale = await runCli('gaffer', ['help', 'scale']);
+  assert.match(scale.stdout, /^Usage: gaffer scale \[options\] <args\.\.\.>/);
+});
+
+test('gaffer: commands that need authentication say so and exit 1', async () => {
+  for (const args of [['login'], ['user', 'bob'], ['key:create', '+a', '--label', 'x']]) {
+    const result = await runCli('gaffer', args);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`^gaffer: '${args[0]}' is not available yet in this version \\(users and API keys\\); create an admin key with 'gafferd -c DIR --create-admin-user'`));
+  }
+});
+
+test('gaffer: explicit application names are checked', async () => {
+  const result = await runCli('gaffer', ['ps', '--app', 'Bad.Name'], { cwd: join(FIXTURES, 'cli') });
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr, "Invalid APP name: 'Bad.Name'\n");
+});
