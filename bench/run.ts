@@ -8,6 +8,7 @@ import { benchCore, type Comparison } from './core.js';
 import { benchLookupd } from './lookupd.js';
 import { benchLogFile } from './log-file.js';
 import { benchRecovery } from './recovery.js';
+import { benchCli } from './cli.js';
 import { fmt, ratio, spread } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   log('log file writes and crash recovery...');
   const logFile = await benchLogFile();
   const recovery = await benchRecovery();
+  log('CLI cold start...');
+  const cli = await benchCli();
   const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
   const lines = [
     '# Benchmarks',
@@ -82,6 +85,15 @@ async function main(): Promise<void> {
     '',
     `gafferd idle with 100 children over ${api.idle.seconds} s: RSS ${mib(api.idle.rss)} MiB, CPU ${api.idle.cpu.toFixed(2)} % of one core.`,
     'Slow clients are cut at 1 MiB of unsent data, so a stalled reader never grows gafferd\'s memory.',
+    '',
+    '## CLI cold start',
+    '',
+    `Wall time of a whole command against a running gafferd, median of ${cli.runs} runs, against \`node -e 0\` in the same run (target: at most ${cli.targetOverNodeMs} ms over node).`,
+    '',
+    '| command | median (min–max) | over node |',
+    '|---|---:|---:|',
+    `| \`node -e 0\` | ${spread(cli.baseline, 0)} ms | — |`,
+    ...cli.commands.map((c) => `| \`${c.command}\` | ${spread(c.wall, 0)} ms | +${fmt(c.overNodeMs, 0)} ms |`),
     '',
     '## gaffer_lookupd',
     '',

@@ -9,7 +9,7 @@ import { legacyName, parseJobName } from '../util/names.js';
 
 export interface ConsoleOutputOptions {
   /** Where lines go (default process.stdout). */
-  output?: NodeJS.WritableStream;
+  output?: { write(text: string): unknown };
   /** Legacy event patterns to print (default: start, stop, spawn, reap, exit, stop_pid). */
   events?: readonly string[];
   /** Print the output lines of processes with redirected output. */

@@ -33,7 +33,10 @@ export interface StartGafferdOptions {
 
 /**
  * Start the built gafferd as a real process on 127.0.0.1, port 0 unless the
- * config or args bind elsewhere; stopped after the test file.
+ * config or args bind elsewhere. It is stopped by an `after()` hook registered
+ * where it is called: call it inside the test (or at the top level of a file
+ * for one daemon shared by the file), not inside a `before()` hook, whose own
+ * end would stop it.
  */
 export async function startGafferd(options: StartGafferdOptions = {}): Promise<RunningGafferd> {
   const dir = mkdtempSync(join(tmpdir(), 'gafferd-test-'));

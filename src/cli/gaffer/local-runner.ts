@@ -92,7 +92,7 @@ class LocalSession {
     const say = (message: string): void => { options.io.stderr.write(`gaffer: ${message}\n`); };
     this.manager = new Manager({ logger: { debug() {}, info() {}, warn: say, error: say } });
     // ConsoleOutput only calls write(): the injected stdout is enough.
-    this.#console = new ConsoleOutput({ output: options.io.stdout as NodeJS.WritableStream, events: [], streams: options.showOutput, color: options.color, labelFor });
+    this.#console = new ConsoleOutput({ output: options.io.stdout, events: [], streams: options.showOutput, color: options.color, labelFor });
   }
 
   /** True when a process failed on its own (exit status or signal) or could not be spawned before the stop. */
