@@ -32,6 +32,16 @@ function waitFor(bus: Manager['events'], pattern: string, count: number): Promis
   });
 }
 
+// A started Manager running `n` sleep processes of job `name`, once every one is spawned.
+async function managerWithSleepers(name: string, n: number): Promise<Manager> {
+  const m = new Manager();
+  await m.start();
+  const all = waitFor(m.events, `job.default.${name}.spawn`, n);
+  m.load({ name, cmd: 'sleep 1000', numprocesses: n });
+  await all;
+  return m;
+}
+
 // W1: spawn N sleep processes until all exist.
 async function spawnMany(n: number): Promise<Comparison> {
   const manager: number[] = [];
@@ -63,11 +73,7 @@ async function restartLatency(): Promise<Comparison> {
   const manager: number[] = [];
   const baseline: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const m = new Manager();
-    await m.start();
-    const up = waitFor(m.events, 'job.default.r.spawn', perRound);
-    m.load({ name: 'r', cmd: 'sleep 1000', numprocesses: perRound });
-    await up;
+    const m = await managerWithSleepers('r', perRound);
     await settle();
     for (const pid of m.pids('r')) {
       const next = waitFor(m.events, 'job.default.r.spawn', 1);
@@ -99,11 +105,7 @@ async function stopMany(n: number): Promise<Comparison> {
   const manager: number[] = [];
   const baseline: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const m = new Manager();
-    await m.start();
-    const all = waitFor(m.events, 'job.default.s.spawn', n);
-    m.load({ name: 's', cmd: 'sleep 1000', numprocesses: n });
-    await all;
+    const m = await managerWithSleepers('s', n);
     let t0 = performance.now();
     await m.stopJob('s');
     manager.push(performance.now() - t0);

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { getLookupd, lookupNodes } from '../../src/client/lookup-client.js';
 import { ROOT } from '../helpers/paths.js';
+import { freePort } from '../helpers/ports.js';
 import { ProtocolClient } from './helpers.js';
 
 const BIN = join(ROOT, 'bin', 'gaffer_lookupd.js');
@@ -18,17 +18,6 @@ after(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Spawn the lookupd and resolve once it logged that it listens. */
 function startBin(args: string[]): Promise<{ child: ChildProcess; stderr: () => string }> {
