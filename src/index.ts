@@ -34,3 +34,7 @@ export { Authenticator, type AuthenticatorOptions } from './auth/authenticator.j
 export { KeyStore } from './auth/key-store.js';
 export { UserStore } from './auth/user-store.js';
 export type { ChannelAuth, KeyInfo, KeyPermissions } from './protocol/auth.js';
+export { SockJsChannel } from './apps/channel/sockjs-channel.js';
+export { Webhooks } from './apps/webhooks.js';
+export { PluginHost } from './apps/plugins/plugin-host.js';
+export { Plugin } from './apps/plugins/plugin.js';

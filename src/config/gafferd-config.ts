@@ -88,6 +88,11 @@ export interface GafferdConfig {
   webhooks: WebhookConfig[];
   /** Jobs in load order (ascending priority, stable). */
   jobs: ConfiguredJob[];
+  /**
+   * `[plugin:<name>]` sections, free-form, for plugins to read their own settings
+   * (keys lower-cased, values as written).
+   */
+  plugins: Record<string, Record<string, string>>;
   /** Non-fatal findings (skipped includes, sections ignored), one line each. */
   warnings: string[];
 }
@@ -109,7 +114,7 @@ const ENDPOINT_KEYS = ['bind', 'backlog', 'certfile', 'keyfile'];
 const SSL_KEYS = ['certfile', 'keyfile', 'ca_certs', 'cert_reqs'];
 const LOOKUP_SSL_KEYS = ['certfile', 'keyfile', 'ca_certs'];
 const AUTH_KEYS = ['auth_backend', 'keys_backend', 'auth_dbname', 'keys_dbname'];
-const SECTION_KINDS = '[gaffer], [endpoint:<name>], [ssl], [lookup_ssl], [auth], [webhooks], [process:<name>], [job:<name>] or [env:<name>]';
+const SECTION_KINDS = '[gaffer], [endpoint:<name>], [ssl], [lookup_ssl], [auth], [webhooks], [process:<name>], [job:<name>], [env:<name>] or [plugin:<name>]';
 
 /**
  * Load the gafferd configuration from `file` (and its includes); without a
@@ -157,6 +162,7 @@ export async function loadGafferdConfig(file: string | undefined, options: LoadG
     auth: readAuth(reader('auth'), configDir),
     webhooks: readWebhooks(sections.get('webhooks'), warnings),
     jobs: buildJobs(tree.sections, warnings),
+    plugins: readPluginSections(sections),
     warnings,
   };
   for (const key of gaffer?.keys() ?? []) {
@@ -183,7 +189,20 @@ export async function loadGafferdConfig(file: string | undefined, options: LoadG
 
 function isKnownSection(name: string): boolean {
   return ['gaffer', 'ssl', 'lookup_ssl', 'auth', 'webhooks'].includes(name) ||
-    (name.startsWith('endpoint:') && name.length > 'endpoint:'.length) || isJobSectionName(name);
+    (name.startsWith('endpoint:') && name.length > 'endpoint:'.length) ||
+    (name.startsWith('plugin:') && name.length > 'plugin:'.length) || isJobSectionName(name);
+}
+
+// [plugin:<name>] sections are the plugins' own: any key is accepted and handed over as written.
+function readPluginSections(sections: Map<string, IniSection>): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [name, section] of sections) {
+    if (!name.startsWith('plugin:')) continue;
+    const values: Record<string, string> = {};
+    for (const entry of section.entries) values[entry.key.toLowerCase()] = entry.value;
+    out[name.slice('plugin:'.length)] = values;
+  }
+  return out;
 }
 
 function pathValue(text: string): string {

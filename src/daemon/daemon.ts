@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { ConsoleOutput } from '../apps/console-output.js';
 import { LookupRegistration, resolveFqdn } from '../apps/lookup-registration.js';
+import { SockJsChannel } from '../apps/channel/sockjs-channel.js';
+import { Webhooks } from '../apps/webhooks.js';
+import { PluginHost } from '../apps/plugins/plugin-host.js';
 import { diffJobs } from '../config/configured-job.js';
 import { locateConfig, type ConfigLocation } from '../config/config-location.js';
 import { loadGafferdConfig, type GafferdConfig } from '../config/gafferd-config.js';
@@ -52,6 +55,8 @@ export class Daemon {
   #http: HttpServerApp | undefined;
   #record: ChildRecord | undefined;
   #auth: Authenticator | undefined;
+  #webhooks: Webhooks | undefined;
+  #plugins: PluginHost | undefined;
   #state: State = 'new';
   #stopping: Promise<void> | undefined;
   #reloading: Promise<void> = Promise.resolve();
@@ -118,6 +123,14 @@ export class Daemon {
       if (config.requireKey) this.#auth.open();
       this.#http = new HttpServerApp({ listeners: toListeners(config), logger: this.#logger, authenticator: this.#auth });
       await this.manager.addApplication(this.#http, { critical: true });
+      // Order: HTTP, SockJS channel, webhooks, plugins; they stop in reverse, so webhooks still
+      // deliver the last stop/exit events.
+      await this.manager.addApplication(new SockJsChannel({ host: this.#http, auth: this.#auth, logger: this.#logger }), { critical: true });
+      this.#webhooks = new Webhooks({ hooks: config.webhooks, logger: this.#logger });
+      await this.manager.addApplication(this.#webhooks);
+      this.#plugins = new PluginHost({ dir: config.pluginsDir, config, host: this.#http, logger: this.#logger });
+      await this.#plugins.load();
+      await this.manager.addApplication(this.#plugins, { critical: true });
       for (const app of this.#optionalApps()) await this.manager.addApplication(app);
       const lookup = await this.#lookupRegistration(config);
       if (lookup) await this.manager.addApplication(lookup);
@@ -205,6 +218,12 @@ export class Daemon {
       }
     }
     if (next.pidfile && this.#pidfile && next.pidfile !== this.#pidfile.path) this.#pidfile.rename(next.pidfile);
+    this.#webhooks?.reload(next.webhooks);
+    try {
+      await this.#plugins?.reload({ dir: next.pluginsDir, config: next });
+    } catch (err) {
+      this.#logger.error(`reloading the plugins failed: ${(err as Error).message}`);
+    }
     if (next.requireKey !== before.requireKey) {
       this.#auth?.setRequired(next.requireKey);
       this.#logger.info(`API keys are now ${next.requireKey ? 'required' : 'not required'}`);

@@ -87,7 +87,7 @@ test('unknown keys in every known section and unknown sections are errors', asyn
     ['[ssl]\nca_cert = x\n', /\[ssl\] unknown key "ca_cert": did you mean "ca_certs"\?/],
     ['[lookup_ssl]\ncert_reqs = none\n', /\[lookup_ssl\] unknown key "cert_reqs"/],
     ['[auth]\nbackend = x\n', /\[auth\] unknown key "backend"/],
-    ['[gafer]\nbind = :1\n', /\[gafer\] unknown section: expected \[gaffer\], \[endpoint:<name>\], .* or \[env:<name>\]$/],
+    ['[gafer]\nbind = :1\n', /\[gafer\] unknown section: expected \[gaffer\], \[endpoint:<name>\], .* or \[plugin:<name>\]$/],
     ['[Gaffer]\nbind = :1\n', /\[Gaffer\] unknown section/],
     ['[endpoint:]\nbind = :1\n', /\[endpoint:\] unknown section/],
     ['[program:web]\ncmd = x\n', /\[program:web\] unknown section/],

@@ -255,3 +255,9 @@ test('plugin directory precedence: file, then $GAFFER_PLUGIN_DIR, then <config d
   const bare = await tmp.write('noplugins/gafferd.ini', '[gaffer]\n');
   assert.equal((await loadGafferdConfig(bare, noEnv)).pluginsDir, join(HOME, '.gafferd', 'plugins'));
 });
+
+test('[plugin:<name>] sections are handed to plugins as written', async () => {
+  const file = await tmp.write('plugin-cfg/gafferd.ini', '[plugin:dashboard]\nTitle = My node\nrefresh = 2\n');
+  const config = await loadGafferdConfig(file, { env: {}, homeDir: tmp.path });
+  assert.deepEqual(config.plugins, { dashboard: { title: 'My node', refresh: '2' } });
+});

@@ -1,0 +1,186 @@
+// The channel's command table (http-api.md → Commands): each command checks
+// its arguments, names the permission it needs (auth.md), then runs against
+// the Manager. Operations that stop processes answer at once, like the 202
+// routes; their failures are logged.
+import type { Logger } from '../../core/logger.js';
+import type { Manager } from '../../core/manager.js';
+import { BadRequestError, GafferError, NotFoundError, isGafferError } from '../../errors.js';
+import { parseSeconds } from '../../util/duration.js';
+import { fullName, parseJobName } from '../../util/names.js';
+import type { AccessRequirement } from './channel-auth.js';
+
+/** A command whose arguments were checked: what it needs and how to run it. */
+export interface PreparedCommand {
+  requirement: AccessRequirement;
+  run(): unknown;
+}
+
+interface CommandInput {
+  manager: Manager;
+  logger: Logger;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+}
+
+type CommandSpec = (input: CommandInput) => PreparedCommand;
+
+/** Command names, in the order of the spec's table. */
+export const COMMAND_NAMES = [
+  'sessions', 'jobs', 'pids', 'load', 'unload', 'reload', 'update', 'start_job', 'stop_job', 'scale', 'info', 'stats',
+  'stopall', 'killall', 'commit', 'process_info', 'process_stats', 'stop_process', 'send', 'kill',
+] as const;
+
+const MANAGE_ALL: AccessRequirement = { permission: 'manage-all', target: undefined };
+const ADMIN: AccessRequirement = { permission: 'admin', target: undefined };
+
+const COMMANDS: Record<(typeof COMMAND_NAMES)[number], CommandSpec> = {
+  sessions: ({ manager }) => ({ requirement: MANAGE_ALL, run: () => ({ sessions: manager.sessions }) }),
+  jobs: ({ manager, args }) => {
+    const sessionid = optionalText(args[0], 'sessionid');
+    return {
+      requirement: MANAGE_ALL,
+      run: () => (sessionid === undefined ? { jobs: manager.jobs() } : { sessionid, jobs: manager.jobs(sessionid) }),
+    };
+  },
+  pids: ({ manager, args, kwargs }) => {
+    const name = optionalText(args[0], 'job name');
+    const sessionid = optionalText(kwargs.sessionid, 'sessionid');
+    return {
+      requirement: MANAGE_ALL,
+      run: () => (name === undefined ? { pids: manager.pids() } : { sessionid: name, pids: manager.pids(name, sessionid) }),
+    };
+  },
+  load: ({ manager, args, kwargs }) => {
+    const config = jobConfigArg(args[0]);
+    const options = loadOptions(kwargs);
+    return { requirement: ADMIN, run: () => { manager.load(config, options); return { ok: true }; } };
+  },
+  unload: (input) => jobCommand(input, (name, sid) => background(input, input.manager.unload(name, sid), `unloading job ${name}`), ADMIN),
+  reload: (input) => jobCommand(input, (name, sid) => background(input, input.manager.reload(name, sid), `reloading job ${name}`), ADMIN),
+  update: ({ manager, logger, args, kwargs }) => {
+    const config = jobConfigArg(args[0]);
+    const options = loadOptions(kwargs);
+    return {
+      requirement: ADMIN,
+      run: () => {
+        background({ logger }, manager.update(config, { ...options, start: options.start ?? true }), `updating job ${String(config.name)}`);
+        return { ok: true };
+      },
+    };
+  },
+  start_job: (input) => jobCommand(input, (name, sid) => { input.manager.startJob(name, sid); return { ok: true }; }),
+  stop_job: (input) => jobCommand(input, (name, sid) => background(input, input.manager.stopJob(name, sid), `stopping job ${name}`)),
+  scale: (input) => {
+    if (input.args.length < 2) throw badCommand('scale needs a job name and a value: ["web", "+1"]');
+    const value = input.args[1];
+    return jobCommand(input, (name, sid) => ({ numprocesses: input.manager.scale(name, value, sid) }));
+  },
+  info: (input) => jobCommand(input, (name, sid) => ({ info: input.manager.info(name, sid) })),
+  stats: (input) => jobCommand(input, async (name, sid) => ({ stats: await input.manager.stats(name, sid) })),
+  stopall: (input) => jobCommand(input, (name, sid) => background(input, input.manager.stopall(name, sid), `stopping the processes of ${name}`)),
+  killall: (input) => {
+    const signal = required(input.args[1], 'killall needs a job name and a signal: ["web", "HUP"]');
+    return jobCommand(input, (name, sid) => { input.manager.killall(name, signal, sid); return { ok: true }; });
+  },
+  commit: (input) => {
+    const gracefulTimeout = input.args[1] ?? input.kwargs.graceful_timeout;
+    const env = input.args[2] ?? input.kwargs.env;
+    const options = {
+      ...(gracefulTimeout === undefined || gracefulTimeout === null ? {} : { gracefulTimeout: parseSeconds(gracefulTimeout, 'graceful_timeout') }),
+      ...(env === undefined || env === null ? {} : { env: envArg(env) }),
+    };
+    return jobCommand(input, async (name, sid) => ({ ok: true, pid: await input.manager.commit(name, options, sid) }));
+  },
+  process_info: (input) => pidCommand(input, 'manage', (pid) => ({ info: input.manager.processInfo(pid) })),
+  process_stats: (input) => pidCommand(input, 'manage', async (pid) => ({ stats: await input.manager.processStats(pid) })),
+  stop_process: (input) => pidCommand(input, 'manage', (pid) => background(input, input.manager.stopProcess(pid), `stopping process ${pid}`)),
+  send: (input) => {
+    const data = input.args[1];
+    if (typeof data !== 'string') throw badCommand('send needs a pid and a string: [3, "hello\\n"] (optionally a stream name)');
+    const stream = optionalText(input.args[2], 'stream');
+    return pidCommand(input, 'write', async (pid) => { await input.manager.send(pid, data, stream); return { ok: true }; });
+  },
+  kill: (input) => {
+    const signal = required(input.args[1], 'kill needs a pid and a signal: [3, "TERM"]');
+    return pidCommand(input, 'manage', (pid) => { input.manager.kill(pid, signal); return { ok: true }; });
+  },
+};
+
+/**
+ * Check a command's name and arguments and resolve the permission it needs.
+ * Throws 404 `command_not_found`, 400 `bad_command` (or the specific
+ * reasons of the spec), or the Manager's error for an unknown pid.
+ */
+export function prepareCommand(manager: Manager, logger: Logger, name: string, args: unknown, kwargs: unknown): PreparedCommand {
+  const spec = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as keyof typeof COMMANDS] : undefined;
+  if (!spec) throw new NotFoundError('command_not_found', `unknown command '${name}': expected one of ${COMMAND_NAMES.join(', ')}`);
+  if (args !== undefined && args !== null && !Array.isArray(args)) throw badCommand(`"args" of '${name}' must be a list`);
+  if (kwargs !== undefined && kwargs !== null && (typeof kwargs !== 'object' || Array.isArray(kwargs))) throw badCommand(`"kwargs" of '${name}' must be an object`);
+  return spec({ manager, logger, args: (args ?? []) as unknown[], kwargs: (kwargs ?? {}) as Record<string, unknown> });
+}
+
+/** The `{errno, reason}` of a failed command: GafferErrors keep their status and reason, the rest is a 500. */
+export function commandFailure(err: unknown): { errno: number; reason: string } {
+  if (isGafferError(err)) return { errno: err.status, reason: err.status === 409 ? 'process_conflict' : err.reason };
+  return { errno: 500, reason: err instanceof Error ? err.message : String(err) };
+}
+
+// A command on the job named by the first argument (session from kwargs.sessionid, else the name's).
+function jobCommand(input: CommandInput, run: (name: string, sessionid: string | undefined) => unknown, requirement?: AccessRequirement): PreparedCommand {
+  const name = optionalText(input.args[0], 'job name');
+  if (name === undefined) throw badCommand('this command needs a job name as its first argument');
+  const sessionid = optionalText(input.kwargs.sessionid, 'sessionid');
+  const d = parseJobName(name, sessionid);
+  return { requirement: requirement ?? { permission: 'manage', target: fullName(d.sessionid, d.name) }, run: () => run(name, sessionid) };
+}
+
+// A command on the process given as first argument; permission on its job (404 for an unknown pid).
+function pidCommand(input: CommandInput, permission: 'manage' | 'write', run: (pid: number) => unknown): PreparedCommand {
+  const value = input.args[0];
+  const pid = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(pid)) throw badCommand(`this command needs an internal pid as its first argument, got ${JSON.stringify(value)}`);
+  return { requirement: { permission, target: input.manager.jobOf(pid).fullName }, run: () => run(pid) };
+}
+
+function jobConfigArg(value: unknown): Record<string, unknown> {
+  if (value === undefined || value === null) throw new BadRequestError('config_missing', 'a job config is required as the first argument: {"name": ..., "cmd": ...}');
+  if (typeof value !== 'object' || Array.isArray(value)) throw new BadRequestError('invalid_config', 'the job config must be a JSON object with "name" and "cmd"');
+  return value as Record<string, unknown>;
+}
+
+function loadOptions(kwargs: Record<string, unknown>): { sessionid?: string; env?: Record<string, string>; start?: boolean } {
+  const sessionid = optionalText(kwargs.sessionid, 'sessionid');
+  const start = kwargs.start;
+  if (start !== undefined && start !== null && typeof start !== 'boolean') throw badCommand('"start" must be true or false');
+  return {
+    ...(sessionid === undefined ? {} : { sessionid }),
+    ...(kwargs.env === undefined || kwargs.env === null ? {} : { env: envArg(kwargs.env) }),
+    ...(typeof start === 'boolean' ? { start } : {}),
+  };
+}
+
+function envArg(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badCommand('"env" must be an object of NAME -> value');
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+function optionalText(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value === '') throw badCommand(`${what} must be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function required(value: unknown, message: string): unknown {
+  if (value === undefined || value === null || value === '') throw badCommand(message);
+  return value;
+}
+
+// Run a stopping operation without waiting for the exits; answer {ok: true}.
+function background(input: { logger: Logger }, work: Promise<unknown>, what: string): { ok: true } {
+  work.catch((err: unknown) => input.logger.error(`channel: ${what} failed: ${err instanceof Error ? err.message : String(err)}`));
+  return { ok: true };
+}
+
+function badCommand(message: string): GafferError {
+  return new BadRequestError('bad_command', message);
+}
