@@ -111,6 +111,7 @@ class LookupdLink {
   readonly #pending = new Map<string, string>();
   #ws: WebSocket | undefined;
   #state: LinkState = 'waiting';
+  #lastError: string | undefined;
   #failures = 0;
   #retryTimer: NodeJS.Timeout | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
@@ -137,7 +138,11 @@ class LookupdLink {
     ws.on('open', () => this.#onOpen(ws));
     ws.on('message', (data) => this.#onReply(String(data)));
     ws.on('pong', () => { this.#lastHeard = Date.now(); });
-    ws.on('error', (err) => this.#logger.debug(`lookupd ${this.url}: ${err.message}`));
+    ws.on('error', (err) => {
+      // OpenSSL messages span lines and carry source paths: keep the first line.
+      this.#lastError = err.message.split('\n')[0]!.trim();
+      this.#logger.debug(`lookupd ${this.url}: ${err.message}`);
+    });
     ws.on('close', () => this.#onClose(ws));
   }
 
@@ -239,7 +244,9 @@ class LookupdLink {
     this.#failures += 1;
     this.#state = 'waiting';
     const log = wasRegistered || this.#failures === 1 ? this.#logger.warn : this.#logger.debug;
-    log.call(this.#logger, `lookupd ${this.url} is unreachable or went away; retrying in ${(delay / 1000).toFixed(1)}s`);
+    const why = this.#lastError ? ` (${this.#lastError})` : '';
+    this.#lastError = undefined;
+    log.call(this.#logger, `lookupd ${this.url} is unreachable or went away${why}; retrying in ${(delay / 1000).toFixed(1)}s`);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       this.connect();

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { WebSocket } from 'ws';
 import { startGafferd } from '../helpers/gafferd.js';
 import { fixtureCmd } from '../helpers/paths.js';
-import { createTestCa, type TestCa } from './test-ca.js';
+import { createTestCa, type TestCa } from '../helpers/test-ca.js';
 
 const ECHO = fixtureCmd('echo.js');
 

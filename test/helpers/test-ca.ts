@@ -1,9 +1,10 @@
 // A throwaway certificate authority made with the openssl CLI at test time:
 // a CA, a server certificate for 127.0.0.1/localhost and a client certificate.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tempDir } from './auth-server.js';
+import { after } from 'node:test';
 
 export interface TestCa {
   dir: string;
@@ -49,4 +50,11 @@ export function createTestCa(): TestCa {
     clientCert: join(dir, 'client.pem'),
     clientKey: join(dir, 'client.key'),
   };
+}
+
+// A temporary directory removed after the test file.
+function tempDir(prefix: string): string {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(path, { recursive: true, force: true }));
+  return path;
 }
