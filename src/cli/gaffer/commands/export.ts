@@ -20,7 +20,9 @@ export const exportCommand: GafferCommand = {
            "numprocesses"}) for gaffer load <file>, gafferctl load_process
            or POST /jobs/<app>
   systemd  <app>.target + one <app>-<type>-<n>.service per instance (PORT per
-           instance, the .env variables); --out names a directory
+           instance, the .env variables); --out names a directory.
+           With --gafferd CONFIG: one gafferd.service running gafferd on that
+           configuration instead (no Procfile needed)
 
 Output goes to --out (a file; a directory for systemd) or stdout. The 0.4
 forms 'export ini [FILE]' and 'export json <type> [FILE]' are accepted.
@@ -38,10 +40,21 @@ forms 'export ini [FILE]' and 'export json <type> [FILE]' are accepted.
       .option('--out <FILE>', 'write to this file (systemd: directory) instead of stdout')
       .option('--app <APP>', 'application name of the ini/systemd export (default: the folder name)')
       .option('-p, --port <PORT>', 'systemd: base PORT (default: PORT from .env, else 5000)', parsePort)
-      .option('--user <USER>', 'systemd: run the processes as this user');
+      .option('--user <USER>', 'systemd: run the processes as this user')
+      .option('--gafferd <CONFIG>', 'systemd: write gafferd.service for this gafferd configuration instead of per-process units');
   },
   async run(ctx, args, opts) {
     const { format, type, out } = exportTarget(args[0] as string[], opts);
+    if (format === 'systemd' && typeof opts.gafferd === 'string') {
+      // The whole node as one service: systemd runs gafferd, gafferd runs the jobs.
+      const { gafferdServiceUnit } = await import('../../../config/export-systemd.js');
+      const unit = gafferdServiceUnit({ config: resolve(ctx.io.cwd, opts.gafferd), user: opts.user as string | undefined, gafferd: `${process.execPath} ${resolve(import.meta.dirname, '../../../../../bin/gafferd.js')}` });
+      if (out === undefined) return emit(ctx, undefined, unit.content);
+      await mkdir(resolve(ctx.io.cwd, out), { recursive: true });
+      await emit(ctx, join(resolve(ctx.io.cwd, out), unit.name), unit.content);
+      ctx.out(`gafferd.service written to ${resolve(ctx.io.cwd, out)}`);
+      return 0;
+    }
     const procfile = await ctx.procfile();
     const concurrency = await ctx.concurrency();
     const app = opts.app === undefined ? folderAppName(ctx.root, ctx.io.cwd) : explicitAppName(opts.app as string, ctx.io.cwd);
