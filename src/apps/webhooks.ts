@@ -1,6 +1,7 @@
 // Webhooks (plugins-webhooks.md → Webhooks): `event = url` hooks POST every
 // matching event as JSON. Keys match the legacy stream exactly (`.` = every
 // legacy event); keys naming canonical-only types match canonical events.
+import { PORT_EVENTS } from '../protocol/events.js';
 import type { Application } from '../core/application.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Manager } from '../core/manager.js';
@@ -23,7 +24,7 @@ export interface WebhooksOptions extends Partial<DeliveryOptions> {
 }
 
 /** Canonical event types with no legacy equivalent: hooks on them get the canonical event. */
-const CANONICAL_ONLY = new Set(['load', 'unload', 'stop_process', 'spawn_error']);
+const CANONICAL_ONLY = new Set<string>(['load', 'unload', 'stop_process', ...PORT_EVENTS]);
 
 /** Does `type` exist only in the canonical stream (`load`, `job.<F>.<action>`, `proc.<pid>.<action>`...)? */
 export function isCanonicalOnly(type: string): boolean {

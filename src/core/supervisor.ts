@@ -196,6 +196,10 @@ export class Supervisor {
     this.#ctx.logger.error(error.message);
     this.#ctx.events.publish('spawn_error', { name: job.fullName, pid: proc.pid, error: error.message, errno: err.code ?? 'UNKNOWN' });
     if (proc.once || !wasMember || job.stopped || job.unloaded) return;
+    if (job.policy.restart === 'never') {
+      job.numprocesses = Math.max(0, job.numprocesses - 1);
+      return;
+    }
     job.fastFailures += 1;
     if (this.#flapped(job)) return;
     // Never respawned synchronously into reconcile's loop: the loop stops on the timer.

@@ -217,3 +217,16 @@ async function waitForEvents(manager: Awaited<ReturnType<typeof startManager>>):
   manager.events.publish('marker', {});
   await marker;
 }
+
+test('the port events (ready, unhealthy, max_memory, give_up, spawn_error) reach webhooks by name', async () => {
+  const receiver = await startReceiver();
+  const { manager } = await startHooks({ hooks: [{ event: 'ready', url: `${receiver.url}/ready` }, { event: 'spawn_error', url: `${receiver.url}/err` }] });
+  for (const type of ['ready', 'unhealthy', 'max_memory', 'give_up', 'spawn_error']) assert.ok(isCanonicalOnly(type), type);
+  manager.load({ name: 'svc', cmd: SLEEPER, ready: 'cmd:true' });
+  manager.load({ name: 'ghost', cmd: '/no/such/binary', restart: 'never' });
+  const [ready] = await receiver.waitFor(1, (r) => r.path === '/ready');
+  assert.equal(ready!.body.event, 'ready');
+  assert.equal(ready!.body.name, 'default.svc');
+  const [failed] = await receiver.waitFor(1, (r) => r.path === '/err');
+  assert.equal(failed!.body.errno, 'ENOENT');
+});
