@@ -226,3 +226,16 @@ test('crash recovery: after a SIGKILL of gafferd, the next start stops the survi
   assert.deepEqual((await getJson(`${second.url}/jobs/default/web/pids`)).pids.length, 2, 'the job runs once, not twice');
   process.stdout.write(`# crash recovery: gafferd restart to survivors stopped in ${recoveryMs} ms\n`);
 });
+
+test('on_give_up = exit: when a critical job flaps out, gafferd stops everything and exits 1', async () => {
+  const d = await startGafferd({
+    config: [
+      '[process:steady]', `cmd = ${fixtureCmd('sleeper.js')}`, '',
+      '[process:critical]', `cmd = ${fixtureCmd('crash-after.js', 0, 3)}`, 'flapping = 2, 5, 0.1, 0', 'on_give_up = exit', '',
+    ].join('\n'),
+  });
+  const code = await d.exited;
+  assert.equal(code, 1);
+  assert.match(d.logs.join('\n'), /job 'default\.critical' was given up and has on_give_up = exit: stopping gafferd with status 1/);
+  assert.match(d.logs.join('\n'), /gafferd stopped/);
+});
