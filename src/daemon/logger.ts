@@ -20,11 +20,14 @@ export class DaemonLogger implements Logger {
   #path: string | undefined;
   #file: WriteStream | undefined;
   readonly #stderr: NodeJS.WritableStream;
+  /** stderr failed (EPIPE: whoever read it went away): stop writing there rather than loop on errors. */
+  #stderrBroken = false;
 
   constructor(options: { level?: string; file?: string; stderr?: NodeJS.WritableStream } = {}) {
     this.#threshold = LOG_LEVELS.indexOf(parseLogLevel(options.level));
     this.#path = options.file && options.file !== '-' ? options.file : undefined;
     this.#stderr = options.stderr ?? process.stderr;
+    this.#stderr.on?.('error', () => { this.#stderrBroken = true; });
     this.reopen();
   }
 
@@ -52,8 +55,17 @@ export class DaemonLogger implements Logger {
     if (!this.#path) return;
     const previous = this.#file;
     this.#file = createWriteStream(this.#path, { flags: 'a' });
-    this.#file.on('error', (err) => this.#stderr.write(`cannot write the log file '${this.#path}': ${err.message}\n`));
+    this.#file.on('error', (err) => this.#toStderr(`cannot write the log file '${this.#path}': ${err.message}\n`));
     previous?.end();
+  }
+
+  #toStderr(text: string): void {
+    if (this.#stderrBroken) return;
+    try {
+      this.#stderr.write(text);
+    } catch {
+      this.#stderrBroken = true;
+    }
   }
 
   close(): Promise<void> {
@@ -65,7 +77,8 @@ export class DaemonLogger implements Logger {
   #write(level: LogLevel, message: string): void {
     if (LOG_LEVELS.indexOf(level) > this.#threshold) return;
     const line = `${timestamp(new Date())} [${process.pid}] [${level.toUpperCase()}] ${message}\n`;
-    (this.#file ?? this.#stderr).write(line);
+    if (this.#file) this.#file.write(line);
+    else this.#toStderr(line);
   }
 }
 

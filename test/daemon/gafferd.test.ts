@@ -239,3 +239,29 @@ test('on_give_up = exit: when a critical job flaps out, gafferd stops everything
   assert.match(d.logs.join('\n'), /job 'default\.critical' was given up and has on_give_up = exit: stopping gafferd with status 1/);
   assert.match(d.logs.join('\n'), /gafferd stopped/);
 });
+
+test('a log reader that goes away (EPIPE on stderr) neither loops nor stops gafferd; SIGTERM still exits 0', async () => {
+  const { spawn } = await import('node:child_process');
+  const { ROOT } = await import('../helpers/paths.js');
+  const dir = mkdtempSync(join(tmpdir(), 'gafferd-epipe-'));
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'gafferd.js'), '--bind', '127.0.0.1:0', '-v'], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GAFFERD_STATE_DIR: join(dir, 'state') },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve) => {
+    let text = '';
+    child.stderr.on('data', (d: Buffer) => {
+      text += d.toString();
+      const m = /HTTP API listening on 127\.0\.0\.1:(\d+)/.exec(text);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  // The reader goes away: every later write to stdout/stderr fails with EPIPE.
+  child.stdout.destroy();
+  child.stderr.destroy();
+  child.kill('SIGHUP');
+  await fetch(`http://127.0.0.1:${port}/jobs/default`, { method: 'POST', body: JSON.stringify({ name: 'x', cmd: '/no/such/binary' }) });
+  assert.deepEqual(await getJson(`http://127.0.0.1:${port}/jobs`), { jobs: ['default.x'] }, 'still serving');
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+});

@@ -80,8 +80,22 @@ function installSignalHandlers(daemon: Daemon): void {
     void daemon.reopenLogs();
   });
   // A supervisor must not die and orphan its children over a bug in one handler: log and go on.
-  process.on('uncaughtException', (err) => daemon.logger.error(`internal error (gafferd keeps running): ${err.stack ?? err.message}`));
-  process.on('unhandledRejection', (reason) => daemon.logger.error(`internal error (gafferd keeps running): ${(reason as Error)?.stack ?? String(reason)}`));
+  // stdout/stderr may be pipes whose reader went away (EPIPE): that must never take gafferd down
+  // or loop (the error would be logged to the same broken stream).
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+  let reporting = false;
+  const report = (what: unknown): void => {
+    if (reporting) return;
+    reporting = true;
+    try {
+      daemon.logger.error(`internal error (gafferd keeps running): ${(what as Error)?.stack ?? String(what)}`);
+    } finally {
+      reporting = false;
+    }
+  };
+  process.on('uncaughtException', report);
+  process.on('unhandledRejection', report);
 }
 
 // --daemon: start a detached copy of ourselves, wait until it is serving (or failed), then exit.
