@@ -1,9 +1,13 @@
 // GafferClient: the HTTP API of one gafferd node, both generations (0.4
-// `/processes`, `/status`, `/watch`; 0.5 `/sessions`, `/jobs`, `/<pid>`).
+// `/processes`, `/status`, `/watch`; 0.5 `/sessions`, `/jobs`, `/<pid>`,
+// `/auth`, `/keys`, `/users`; the port's `/jobs/<sid>/<name>/logfile`).
 // Never imports core/, so the CLIs that use it start fast.
+import type { IncomingMessage } from 'node:http';
+import type { AuthResponse, CreateKeyRequest, CreateKeyResponse, CreateUserRequest, KeyRecord, UserRecord } from '../protocol/auth.js';
 import { parseSignal } from '../util/signals.js';
+import { errorFromResponse } from './client-errors.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
-import { HttpTransport, type TlsOptions } from './http-transport.js';
+import { HttpTransport, decode, type TlsOptions } from './http-transport.js';
 
 export interface GafferClientOptions {
   /** `http://host:port`, `https://host:port` or `unix:/path` (default http://127.0.0.1:5000). */
@@ -42,6 +46,9 @@ export interface JobStats {
 
 /** A commit request: graceful timeout (seconds) and extra environment. */
 export interface CommitRequest { graceful_timeout?: number; env?: Record<string, string> }
+
+/** What `GET /jobs/<sid>/<name>/logfile` reads: the stream's file, the last `lines` lines, then (follow) what comes. */
+export interface LogfileRequest { stream?: 'stdout' | 'stderr'; lines?: number; follow?: boolean }
 
 const seg = encodeURIComponent;
 
@@ -209,6 +216,81 @@ export class GafferClient {
 
   async processStats(pid: number | string): Promise<Record<string, unknown>> {
     return (await this.transport.call<{ stats: Record<string, unknown> }>('GET', `/${seg(String(pid))}/stats`)).stats;
+  }
+
+  /** Open the tail of a job's log file as a text stream (with `follow`, it stays open for what is appended). */
+  openLogfile(sessionid: string, name: string, request: LogfileRequest = {}): Promise<IncomingMessage> {
+    const query = new URLSearchParams({ stream: request.stream ?? 'stdout' });
+    if (request.lines !== undefined) query.set('lines', String(request.lines));
+    if (request.follow) query.set('follow', 'true');
+    return this.transport.stream(`${jobPath(sessionid, name)}/logfile?${query.toString()}`);
+  }
+
+  /** The last lines of a job's log file, as text. */
+  async tailLogfile(sessionid: string, name: string, request: Omit<LogfileRequest, 'follow'> = {}): Promise<string> {
+    const res = await this.openLogfile(sessionid, name, request);
+    res.setEncoding('utf8');
+    let text = '';
+    for await (const chunk of res) text += chunk as string;
+    return text;
+  }
+
+  // ------------------------------------------------------------ 0.5 users and keys (auth.md)
+
+  /**
+   * `GET /auth` with HTTP Basic credentials: the key bound to the user (null
+   * when none). Wrong credentials → UnauthorizedError; keys not required → NotFoundError.
+   */
+  async authenticate(username: string, password: string): Promise<string | null> {
+    const basic = Buffer.from(`${username}:${password}`, 'utf8').toString('base64');
+    const reply = await this.transport.request('GET', '/auth', { headers: { Authorization: `Basic ${basic}` } });
+    const body = decode(reply.body);
+    if (reply.status >= 400) throw errorFromResponse('GET', '/auth', reply.status, body);
+    return (body as AuthResponse).api_key ?? null;
+  }
+
+  /** Every key string (admin only). */
+  async keys(): Promise<string[]> {
+    return (await this.transport.call<{ keys: string[] }>('GET', '/keys')).keys;
+  }
+
+  getKey(key: string): Promise<KeyRecord> {
+    return this.transport.call('GET', `/keys/${seg(key)}`);
+  }
+
+  /** Create a key; resolves with the new key. */
+  async createKey(request: CreateKeyRequest): Promise<string> {
+    return (await this.transport.call<CreateKeyResponse>('POST', '/keys', request)).api_key;
+  }
+
+  /** Delete a key and its sub-keys. */
+  deleteKey(key: string): Promise<{ ok: true }> {
+    return this.transport.call('DELETE', `/keys/${seg(key)}`);
+  }
+
+  /** Every username (admin only). */
+  async users(): Promise<string[]> {
+    return (await this.transport.call<{ users: string[] }>('GET', '/users')).users;
+  }
+
+  getUser(username: string): Promise<UserRecord> {
+    return this.transport.call('GET', `/users/${seg(username)}`);
+  }
+
+  createUser(request: CreateUserRequest): Promise<{ ok: true }> {
+    return this.transport.call('POST', '/users', request);
+  }
+
+  deleteUser(username: string): Promise<{ ok: true }> {
+    return this.transport.call('DELETE', `/users/${seg(username)}`);
+  }
+
+  setUserPassword(username: string, password: string): Promise<{ ok: true }> {
+    return this.transport.call('PUT', `/users/${seg(username)}/password`, { password });
+  }
+
+  setUserKey(username: string, key: string): Promise<{ ok: true }> {
+    return this.transport.call('PUT', `/users/${seg(username)}/key`, { key });
   }
 }
 

@@ -78,7 +78,11 @@ test('gaffer: version, help, unknown command, usage errors', async () => {
     'ps:kill', 'ps:run', 'ps:scale', 'logs', 'send', 'recv', 'lookup:nodes', 'dev:start', 'dev:run']) {
     assert.match(help.stdout, new RegExp(`^  ${name.replace(':', '\\:')} `, 'm'), name);
   }
-  assert.match(help.stdout, /Not available yet \(users and API keys.*\):\n  login, user, user:add/);
+  assert.match(help.stdout, /\nUsers and API keys \(gafferd with require_key\):\n  login  /);
+  for (const name of ['login', 'user', 'user:add', 'user:del', 'user:setpassword', 'user:setkey', 'key', 'key:create', 'key:delete']) {
+    assert.match(help.stdout, new RegExp(`^  ${name.replace(':', '\\:')} `, 'm'), name);
+  }
+  assert.doesNotMatch(help.stdout, /not available/i);
   const unknown = await runCli('gaffer', ['frobnicate']);
   assert.equal(unknown.code, 1);
   assert.equal(unknown.errLines[0], "Unknown command: 'frobnicate'");
@@ -93,12 +97,15 @@ test('gaffer: version, help, unknown command, usage errors', async () => {
   assert.match(scale.stdout, /^Usage: gaffer scale \[options\] <args\.\.\.>/);
 });
 
-test('gaffer: commands that need authentication say so and exit 1', async () => {
-  for (const args of [['login'], ['user', 'bob'], ['key:create', '+a', '--label', 'x']]) {
-    const result = await runCli('gaffer', args);
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`^gaffer: '${args[0]}' is not available yet in this version \\(users and API keys\\); create an admin key with 'gafferd -c DIR --create-admin-user'`));
-  }
+test('gaffer: the user and key commands check their arguments before asking gafferd anything', async () => {
+  const perm = await runCli('gaffer', ['key:create', 'app+z', '--no-input']);
+  assert.equal(perm.code, 1);
+  assert.match(perm.stderr, /^invalid permission 'app\+z': expected/);
+  const type = await runCli('gaffer', ['user:add', 'bob', '-t', '7']);
+  assert.deepEqual([type.code, type.stderr], [1, "invalid user type '7': expected 0 (user/administrator) or 1 (application)\n"]);
+  const missing = await runCli('gaffer', ['user:setkey']);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.lines[0], "Error: missing required argument 'username'");
 });
 
 test('gaffer: explicit application names are checked', async () => {

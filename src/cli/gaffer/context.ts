@@ -1,7 +1,8 @@
 // The context every gaffer command runs with: injected I/O, merged options,
 // the local Procfile application (read lazily), a memoised gafferd client
 // (options from the command line, the environment and the user config), and
-// confirmation prompts. Heavy modules are imported only when needed.
+// prompts (confirmations, values, passwords). Heavy modules are imported
+// only when needed.
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveClientOptions } from '../../client/connection-options.js';
@@ -163,7 +164,16 @@ export class GafferContext {
 
   /** Ask for confirmation (always yes with --no-input). */
   confirm(question: string): Promise<boolean> {
+    return this.#prompt().confirm(question);
+  }
+
+  /** Ask for a value (undefined at end of input); `hidden` answers are not echoed on a terminal. */
+  ask(question: string, options: { hidden?: boolean } = {}): Promise<string | undefined> {
+    return this.#prompt().ask(question, options);
+  }
+
+  #prompt(): Prompter {
     this.#prompter ??= new Prompter(this.io, this.options.input === false);
-    return this.#prompter.confirm(question);
+    return this.#prompter;
   }
 }

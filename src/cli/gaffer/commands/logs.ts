@@ -1,13 +1,30 @@
+import { InvalidArgumentError } from 'commander';
+import { NotFoundError, isGafferError } from '../../../errors.js';
 import { formatClock } from '../../../util/duration.js';
+import { fullName } from '../../../util/names.js';
 import { NameColors } from '../../gafferctl/name-colors.js';
 import type { GafferCommand } from '../command.js';
+import type { GafferContext } from '../context.js';
 import { followCanonicalEvents } from '../event-follower.js';
 
 export const logsCommand: GafferCommand = {
   name: 'logs',
-  summary: 'follow the events of the application (or of one job)',
-  description: `Print the events of the jobs of the application as they happen, until
-interrupted:
+  summary: "print a job's log file (-n, -f), or follow the events of the application",
+  description: `With a job whose configuration has a log file (stdout_logfile,
+stderr_logfile): print its last lines (-n N, default 10) and with -f keep
+printing what the job writes, until interrupted. --stderr reads the file of
+the job's stderr (its stdout_logfile when it has no stderr_logfile). With a
+{pid} file name, the files of the job's current processes are printed, each
+after a '==> <file> <==' line.
+
+  $ gaffer logs web -n 2
+  GET /health 200
+  GET /orders 200
+  $ gaffer logs web -f --stderr
+
+Without a job, or with a job that has no log file (a notice says so on
+stderr), print the events of the jobs of the application as they happen,
+until interrupted:
 
   HH:MM:SS <name> | <event> process with pid <pid>
   HH:MM:SS <name> | <event> <name>
@@ -17,35 +34,78 @@ interrupted:
 
   $ gaffer logs --ps web
   10:12:01 myapp.web | job.myapp.web.spawn process with pid 7
-  10:12:05 myapp.web | job.myapp.web.exit process with pid 7`,
+  10:12:05 myapp.web | job.myapp.web.exit process with pid 7
+
+HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout&lines=N&follow=true`,
   configure: (cmd) => {
-    cmd.option('--ps <JOB>', 'only this job').option('--app <APP>', 'application (session)').option('--no-color', 'no colours');
+    cmd.argument('[job]', "a job (type, app.type): print its log file")
+      .option('-n, --lines <N>', 'with a job: number of lines to print (default 10)', parseLines)
+      .option('-f, --follow', 'with a job: keep printing what it writes')
+      .option('--stderr', "with a job: read its stderr log file")
+      .option('--ps <JOB>', 'only the events of this job')
+      .option('--app <APP>', 'application (session)')
+      .option('--no-color', 'no colours');
   },
-  async run(ctx, _args, opts) {
+  async run(ctx, args, opts) {
+    const job = args[0] as string | undefined;
     const app = await ctx.appName();
-    const prefix = opts.ps === undefined ? `job.${app}.` : `job.${app}.${String(opts.ps)}.`;
-    const colours = await NameColors.create(opts.color !== false && ctx.color);
+    if (job === undefined) return followEvents(ctx, opts.ps === undefined ? `job.${app}.` : `job.${app}.${String(opts.ps)}.`, opts.color !== false);
+    const target = await ctx.jobTarget(job, app);
+    if (!target) return 0;
+    const full = fullName(target.sessionid, target.name);
+    const stream = opts.stderr === true ? 'stderr' : 'stdout';
+    const follow = opts.follow === true;
     const client = await ctx.client();
-    const follower = await followCanonicalEvents(client, (type, payload) => {
-      if (!type.startsWith(prefix)) return;
-      const name = String(payload.name ?? '');
-      const text = payload.pid === undefined ? `${type} ${name}` : `${type} process with pid ${String(payload.pid)}`;
-      ctx.out(`${colours.paint(name, `${formatClock()} ${name} |`)} ${text}`);
-    }, (notice) => ctx.err(`gaffer: ${notice.message}`));
-    // Ends on a signal (status 0), or when gafferd ends the feed for good (status 1).
-    const ended = await new Promise<{ interrupted: boolean; failure?: unknown }>((resolve) => {
-      const off = ctx.io.onSignal(() => {
-        off();
-        resolve({ interrupted: true });
-      });
-      follower.done.then(() => resolve({ interrupted: false }), (err: unknown) => resolve({ interrupted: false, failure: err })).finally(off);
-    });
-    follower.close();
-    if (ended.failure !== undefined) throw ended.failure;
-    if (!ended.interrupted) {
-      ctx.err(`gaffer: gafferd at ${client.endpoint.display} closed the event channel`);
+    let res;
+    try {
+      res = await client.openLogfile(target.sessionid, target.name, { stream, lines: opts.lines as number | undefined, follow });
+    } catch (err) {
+      if (!isGafferError(err) || err.status !== 404) throw err;
+      if (err.reason === 'not_found') throw new NotFoundError('not_found', `job '${full}' not found`);
+      // no_logfile (or a gafferd without the route): the events, as without a job.
+      ctx.err(`gaffer: job '${full}' has no ${stream} log file (stdout_logfile/stderr_logfile in its configuration); following its events instead`);
+      return followEvents(ctx, `job.${full}.`, opts.color !== false);
+    }
+    const { copyLogStream } = await import('../../gafferctl/log-stream.js');
+    const end = await copyLogStream(res, ctx.io);
+    if (end === 'broken') {
+      ctx.err(`gaffer: the connection to gafferd at ${client.endpoint.display} broke while reading the log of '${full}'`);
       return 1;
     }
+    // Only following ends with an interrupt; a tail cut short is incomplete.
+    if (end === 'interrupted') return follow ? 0 : 1;
+    if (end === 'ended' && follow) ctx.err(`gaffer: gafferd ended the log of '${full}' (the job was unloaded, or gafferd is stopping)`);
     return 0;
   },
 };
+
+function parseLines(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a number of lines (0 or more), got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+// Print the canonical events whose type starts with `prefix` until a signal (status 0) or gafferd ends the feed (1).
+async function followEvents(ctx: GafferContext, prefix: string, color: boolean): Promise<number> {
+  const colours = await NameColors.create(color && ctx.color);
+  const client = await ctx.client();
+  const follower = await followCanonicalEvents(client, (type, payload) => {
+    if (!type.startsWith(prefix)) return;
+    const name = String(payload.name ?? '');
+    const text = payload.pid === undefined ? `${type} ${name}` : `${type} process with pid ${String(payload.pid)}`;
+    ctx.out(`${colours.paint(name, `${formatClock()} ${name} |`)} ${text}`);
+  }, (notice) => ctx.err(`gaffer: ${notice.message}`));
+  const ended = await new Promise<{ interrupted: boolean; failure?: unknown }>((resolve) => {
+    const off = ctx.io.onSignal(() => {
+      off();
+      resolve({ interrupted: true });
+    });
+    follower.done.then(() => resolve({ interrupted: false }), (err: unknown) => resolve({ interrupted: false, failure: err })).finally(off);
+  });
+  follower.close();
+  if (ended.failure !== undefined) throw ended.failure;
+  if (!ended.interrupted) {
+    ctx.err(`gaffer: gafferd at ${client.endpoint.display} closed the event channel`);
+    return 1;
+  }
+  return 0;
+}

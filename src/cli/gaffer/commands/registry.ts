@@ -3,11 +3,12 @@ import type { GafferCommand } from '../command.js';
 import { appsCommand } from './apps.js';
 import { exportCommand } from './export.js';
 import { jobsCommand } from './jobs.js';
+import { keyCommand, keyCreateCommand, keyDeleteCommand } from './keys.js';
 import { loadCommand } from './load.js';
+import { loginCommand } from './login.js';
 import { logsCommand } from './logs.js';
 import { lookupCommand } from './lookup.js';
 import { LOOKUP_QUERIES } from './lookup-queries.js';
-import { NOT_AVAILABLE } from './not-available.js';
 import { psCommand } from './ps.js';
 import { psInfoCommand } from './ps-info.js';
 import { psKillCommand } from './ps-kill.js';
@@ -22,6 +23,7 @@ import { sendCommand } from './send.js';
 import { startCommand } from './start.js';
 import { statsCommand } from './stats.js';
 import { unloadCommand } from './unload.js';
+import { userAddCommand, userCommand, userDelCommand, userSetKeyCommand, userSetPasswordCommand } from './users.js';
 
 export interface CommandGroup {
   title: string;
@@ -44,5 +46,8 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     commands: [scaleCommand('ps:scale'), psInfoCommand, psStartCommand, psStopCommand, psKillCommand, psRunCommand, statsCommand, sendCommand, recvCommand],
   },
   { title: 'Cluster directory (gaffer_lookupd)', commands: [lookupCommand, ...LOOKUP_QUERIES] },
-  { title: 'Not available yet (users and API keys: use gafferd --create-admin-user and --api-key)', commands: NOT_AVAILABLE, compact: true },
+  {
+    title: 'Users and API keys (gafferd with require_key)',
+    commands: [loginCommand, userCommand, userAddCommand, userDelCommand, userSetPasswordCommand, userSetKeyCommand, keyCommand, keyCreateCommand, keyDeleteCommand],
+  },
 ];

@@ -16,6 +16,7 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { stopCommand } from './stop.js';
 import { subCommand } from './sub.js';
+import { tailCommand } from './tail.js';
 import { updateProcess } from './update-process.js';
 import { watchCommand } from './watch.js';
 
@@ -23,5 +24,5 @@ export const COMMANDS: readonly CtlCommand[] = [
   processes, addProcess, loadProcess, getProcess, updateProcess, delProcess,
   startCommand, stopCommand, restartCommand, addCommand, subCommand,
   statusCommand, runningCommand, numprocessesCommand, pidsCommand, killCommand,
-  watchCommand, listCommand,
+  watchCommand, listCommand, tailCommand,
 ];
