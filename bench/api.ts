@@ -3,6 +3,8 @@
 // (eventsource) and /wstreams against a raw pipe, and gafferd's idle footprint.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request, Agent } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
@@ -17,7 +19,12 @@ const producer = (bytes: number): string => `read go; yes ${LINE} | head -c ${by
 interface Daemon { child: ChildProcess; port: number }
 
 function startGafferd(): Promise<Daemon> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'gafferd.js'), '--bind', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own state directory: a gafferd running elsewhere on the machine must not refuse this one.
+  const state = mkdtempSync(join(tmpdir(), 'gaffer-bench-state-'));
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'gafferd.js'), '--bind', '127.0.0.1:0'], {
+    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GAFFERD_STATE_DIR: state },
+  });
+  child.once('exit', () => rmSync(state, { recursive: true, force: true }));
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stderr! }).on('line', (line) => {
       const m = /HTTP API listening on 127\.0\.0\.1:(\d+)/.exec(line);
@@ -158,9 +165,12 @@ export async function benchApi(log: (line: string) => void): Promise<ApiResults>
     await call(d.port, 'POST', '/jobs/default', JSON.stringify({ ...job, start: false }));
     for (let round = 0; round < 3; round++) {
       let { text } = await call(d.port, 'POST', '/jobs/default/flood/commit', '{}');
+      log(`  round ${round + 1}: eventsource`);
       es.push(await streamEventsource(d.port, JSON.parse(text).pid));
       ({ text } = await call(d.port, 'POST', '/jobs/default/flood/commit', '{}'));
+      log(`  round ${round + 1}: websocket`);
       wsRates.push(await streamWebsocket(d.port, JSON.parse(text).pid));
+      log(`  round ${round + 1}: raw pipe`);
       raw.push(await rawPipe());
     }
     return { latency: results, streams: { eventsource: summarize(es), websocket: summarize(wsRates), raw: summarize(raw) }, idle };

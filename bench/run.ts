@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     `| \`ws /wstreams/<pid>\` | ${spread(api.streams.websocket, 0)} | ${((api.streams.websocket.median / api.streams.raw.median) * 100).toFixed(0)} % |`,
     '',
     `gafferd idle with 100 children over ${api.idle.seconds} s: RSS ${mib(api.idle.rss)} MiB, CPU ${api.idle.cpu.toFixed(2)} % of one core.`,
-    'Slow clients are cut at 1 MiB of unsent data, so a stalled reader never grows gafferd\'s memory.',
+    'Slow clients are cut at 8 MiB of unsent data, so a stalled reader never grows gafferd\'s memory beyond that.',
     '',
     '## CLI cold start',
     '',

@@ -45,7 +45,7 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
   jsonBody: DEFAULT_JSON_LIMIT,
   stdinBody: DEFAULT_STDIN_LIMIT,
   feedBuffer: DEFAULT_FEED_BUFFER_LIMIT,
-  wsBuffer: 1024 * 1024,
+  wsBuffer: 8 * 1024 * 1024,
   wsMessage: 16 * 1024 * 1024,
 };
 

@@ -12,7 +12,7 @@ export const DEFAULT_HEARTBEAT_SECONDS = 60;
  * bound is cut: its connection is destroyed and its subscription dropped, so
  * a stalled reader costs bounded memory and never delays anyone else.
  */
-export const DEFAULT_FEED_BUFFER_LIMIT = 1024 * 1024;
+export const DEFAULT_FEED_BUFFER_LIMIT = 8 * 1024 * 1024;
 
 /** Parse the `feed` query parameter; absent → `fallback`; unknown → 400 `bad_value`. */
 export function parseFeed(value: string | null, fallback: FeedKind = 'longpoll'): FeedKind {
