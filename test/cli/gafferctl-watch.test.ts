@@ -1,9 +1,9 @@
 // `gafferctl watch` against real gafferd processes: event lines, pattern
 // filtering, --json, signals, and reconnection when gafferd restarts.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../helpers/ports.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { startGafferd } from '../helpers/gafferd.js';
 import { FIXTURES } from '../helpers/paths.js';
@@ -18,16 +18,6 @@ async function addTicker(url: string, name: string): Promise<void> {
   assert.equal(result.code, 0, result.stderr);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('watch prints "HH:MM:SS <name> | <event> <name>" for spawn and exit events until SIGINT (status 0)', async () => {
   const watch = spawnCli('gafferctl', ['--connect', gafferd.url, 'watch']);

@@ -1,23 +1,12 @@
 // Usage errors, help, version, unknown commands and an unreachable daemon,
 // for both gaffer and gafferctl (no daemon needed).
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../helpers/ports.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/paths.js';
 
-/** A port nobody listens on (bound then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('gafferctl: version, help, help <command>, no command', async () => {
   const version = await runCli('gafferctl', ['--version']);
@@ -56,7 +45,7 @@ test('gafferctl: unknown command exits 1, usage errors exit 2 with the usage on 
 });
 
 test('an unreachable daemon is one line naming the address and how to point elsewhere', async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const ctl = await runCli('gafferctl', ['--connect', `http://127.0.0.1:${port}`, 'status', 'web']);
   assert.equal(ctl.code, 1);
   assert.deepEqual(ctl.errLines, [`gafferctl: cannot reach gafferd at http://127.0.0.1:${port} (ECONNREFUSED); is it running? use --connect URL (or GAFFERCTL_ENDPOINT) to point elsewhere`]);
