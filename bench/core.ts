@@ -172,19 +172,30 @@ async function idle(count: number, seconds: number): Promise<{ manager: { rss: n
     child.stdout!.once('data', () => resolve(child));
     child.once('error', reject);
   });
-  const empty = await startWorker('manager', 0);
-  const mgr = await startWorker('manager', count);
-  const raw = await startWorker('raw', count);
-  // Let start-up work settle (JIT, GC), then measure a quiet window.
-  await new Promise((r) => setTimeout(r, 2000));
-  const before = [procUsage(mgr.pid!), procUsage(raw.pid!)];
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  const after = [procUsage(mgr.pid!), procUsage(raw.pid!)];
-  const rssEmpty = procUsage(empty.pid!).rss;
-  const cpu = (i: number): number => ((after[i]!.cpuMs - before[i]!.cpuMs) / (seconds * 1000)) * 100;
-  const stopped = [empty, mgr, raw].map((c) => new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }));
-  await Promise.all(stopped);
-  return { manager: { rss: after[0]!.rss, cpu: cpu(0), rssEmpty }, baseline: { rss: after[1]!.rss, cpu: cpu(1) } };
+  const workers: Array<ReturnType<typeof spawn>> = [];
+  try {
+    const empty = await startWorker('manager', 0);
+    workers.push(empty);
+    const mgr = await startWorker('manager', count);
+    workers.push(mgr);
+    const raw = await startWorker('raw', count);
+    workers.push(raw);
+    // Let start-up work settle (JIT, GC), then measure a quiet window.
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = [procUsage(mgr.pid!), procUsage(raw.pid!)];
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const after = [procUsage(mgr.pid!), procUsage(raw.pid!)];
+    const rssEmpty = procUsage(empty.pid!).rss;
+    const cpu = (i: number): number => ((after[i]!.cpuMs - before[i]!.cpuMs) / (seconds * 1000)) * 100;
+    return { manager: { rss: after[0]!.rss, cpu: cpu(0), rssEmpty }, baseline: { rss: after[1]!.rss, cpu: cpu(1) } };
+  } finally {
+    // Even when a measurement fails, the workers (and through them their 100 children) are stopped.
+    await Promise.all(workers.map((c) => new Promise((r) => {
+      if (c.exitCode !== null || c.signalCode !== null) return r(undefined);
+      c.once('exit', r);
+      c.kill('SIGTERM');
+    })));
+  }
 }
 
 export interface CoreResults {
