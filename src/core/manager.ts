@@ -426,6 +426,7 @@ export class Manager {
       job.idle = false;
     }
     this.#sup.publish('update', job, {});
+    if (!job.stopped && !job.idle) this.#sup.watchMemory(job);
     let exits: Array<Promise<unknown>> = [];
     if (requiresRestart(before, config) || envChanged) {
       exits = job.processes.filter((p) => !p.once).map((p) => this.#sup.stopOne(job, p));

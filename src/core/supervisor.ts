@@ -66,7 +66,7 @@ export class Supervisor {
     job.fastFailures = 0;
     this.publish('start', job, {});
     this.#ctx.events.publish(jobEvent(job.fullName, 'start'), { name: job.fullName });
-    this.#watchMemory(job);
+    this.watchMemory(job);
     this.reconcile(job);
   }
 
@@ -270,7 +270,7 @@ export class Supervisor {
         job.stopped = false;
         job.fastFailures = 0;
         this.publish('restart', job, {});
-        this.#watchMemory(job);
+        this.watchMemory(job);
         this.reconcile(job);
       }, flapping.retry_in * 1000);
     }
@@ -340,13 +340,14 @@ export class Supervisor {
     void proc.stop();
   }
 
-  // max_memory: measure every kept process's RSS each second while the job runs.
-  #watchMemory(job: Job): void {
-    const limit = job.policy.maxMemory;
-    if (!limit || job.memoryTimer) return;
+  /** max_memory: measure every kept process's RSS each second while the job runs (no-op without the key). */
+  watchMemory(job: Job): void {
+    if (!job.policy.maxMemory || job.memoryTimer) return;
     const tick = async (): Promise<void> => {
       job.memoryTimer = undefined;
-      if (job.stopped || job.unloaded || !this.#ctx.isRunning()) return;
+      // Read at each tick: an update may have changed or removed the limit.
+      const limit = job.policy.maxMemory;
+      if (!limit || job.stopped || job.unloaded || !this.#ctx.isRunning()) return;
       for (const proc of [...job.kept]) {
         const rss = await sampleRss(proc.osPid);
         if (rss !== undefined && rss > limit && proc.active) {
