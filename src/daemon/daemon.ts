@@ -228,6 +228,9 @@ export class Daemon {
       this.#auth?.setRequired(next.requireKey);
       this.#logger.info(`API keys are now ${next.requireKey ? 'required' : 'not required'}`);
     }
+    if (JSON.stringify(next.lookupdAddresses) !== JSON.stringify(before.lookupdAddresses)) {
+      this.#logger.warn('the lookupd addresses changed in the configuration; restart gafferd to register with the new ones');
+    }
     if (JSON.stringify(toListeners(next)) !== JSON.stringify(toListeners(before))) {
       this.#logger.warn('the listen addresses changed in the configuration; restart gafferd to rebind them');
     }
