@@ -1,6 +1,7 @@
 // The shared flow of `ps:start` and `ps:stop` (cli.md): all jobs of the
 // application, or the named jobs (ps:stop: or internal pids), confirmed.
 import { isGafferError } from '../../errors.js';
+import { appJobs } from './app-jobs.js';
 import type { GafferContext } from './context.js';
 
 export interface StateAction {
@@ -14,15 +15,10 @@ export async function runStateAction(ctx: GafferContext, action: StateAction, na
   if (names.length === 0) {
     if (!(await ctx.confirm(`Do you want to ${action.verb} all jobs in '${app}'`))) return 0;
     const client = await ctx.client();
-    let jobs: string[];
-    try {
-      jobs = await client.jobs(app);
-    } catch (err) {
-      if (isGafferError(err) && err.status === 404) {
-        ctx.err(`'${app}' not found`);
-        return 1;
-      }
-      throw err;
+    const jobs = await appJobs(client, app);
+    if (!jobs) {
+      ctx.err(`'${app}' not found`);
+      return 1;
     }
     for (const full of jobs) {
       await client.setJobState(app, full.slice(app.length + 1), action.state);

@@ -4,6 +4,7 @@
 import { isGafferError } from '../../errors.js';
 import type { GafferClient } from '../../client/gaffer-client.js';
 import { explicitAppName, isAddress } from './app-name.js';
+import { appJobs } from './app-jobs.js';
 import type { GafferContext, JobTarget } from './context.js';
 import { readJobFile } from './job-file.js';
 
@@ -41,15 +42,10 @@ export async function runSessionAction(ctx: GafferContext, action: SessionAction
 async function applyToApp(ctx: GafferContext, action: SessionAction, app: string): Promise<number> {
   if (!(await ctx.confirm(`Do you want to ${action.verb} '${app}'?`))) return 0;
   const client = await ctx.client();
-  let jobs: string[];
-  try {
-    jobs = await client.jobs(app);
-  } catch (err) {
-    if (isGafferError(err) && err.status === 404) {
-      ctx.err(`'${app}' not found`);
-      return 1;
-    }
-    throw err;
+  const jobs = await appJobs(client, app);
+  if (!jobs) {
+    ctx.err(`'${app}' not found`);
+    return 1;
   }
   for (const full of jobs) await action.apply(client, app, full.slice(app.length + 1));
   ctx.out(`==> app '${app}' ${action.done}`);

@@ -1,4 +1,5 @@
-import { isGafferError, NotFoundError } from '../../../errors.js';
+import { NotFoundError } from '../../../errors.js';
+import { appJobs } from '../app-jobs.js';
 import { formatTable } from '../../gafferctl/format.js';
 import type { GafferCommand } from '../command.js';
 
@@ -20,13 +21,8 @@ addition of this port.)
     const client = await ctx.client();
     const given = (opts.app as string | undefined) ?? (args[0] as string | undefined);
     const app = given === undefined ? undefined : await ctx.appName(given);
-    let names: string[];
-    try {
-      names = await client.jobs(app);
-    } catch (err) {
-      if (isGafferError(err) && err.status === 404) throw new NotFoundError('not_found', `'${app}' not loaded`);
-      throw err;
-    }
+    const names = await appJobs(client, app);
+    if (!names) throw new NotFoundError('not_found', `'${app}' not loaded`);
     const infos = await Promise.all(names.map((full) => {
       const dot = full.indexOf('.');
       return client.jobInfo(full.slice(0, dot), full.slice(dot + 1));

@@ -1,4 +1,5 @@
-import { isGafferError, NotFoundError } from '../../../errors.js';
+import { NotFoundError } from '../../../errors.js';
+import { appJobs } from '../app-jobs.js';
 import type { JobInfo, JobStats } from '../../../client/gaffer-client.js';
 import { NameColors } from '../../gafferctl/name-colors.js';
 import type { GafferCommand } from '../command.js';
@@ -22,13 +23,8 @@ internal pid and CPU time. --json prints the job info and stats.
   async run(ctx, args, opts) {
     const app = await ctx.appName(args[0] as string | undefined);
     const client = await ctx.client();
-    let names: string[];
-    try {
-      names = await client.jobs(app);
-    } catch (err) {
-      if (isGafferError(err) && err.status === 404) throw new NotFoundError('not_found', `'${app}' not loaded`);
-      throw err;
-    }
+    const names = await appJobs(client, app);
+    if (!names) throw new NotFoundError('not_found', `'${app}' not loaded`);
     const jobs = await Promise.all(names.map(async (full) => {
       const short = full.slice(app.length + 1);
       const info = await client.jobInfo(app, short);
