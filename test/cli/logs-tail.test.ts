@@ -1,7 +1,7 @@
 // `gaffer logs <job>` and `gafferctl tail <job>` (-n, -f, --stderr) against a
 // real gafferd whose job writes its output to log files.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -11,6 +11,7 @@ import { runCli, spawnCli, type CliOptions, type CliResult } from '../helpers/cl
 import { startGafferd } from '../helpers/gafferd.js';
 import { request, waitUntil } from '../helpers/http.js';
 import { fixtureCmd } from '../helpers/paths.js';
+import { fileHolds } from '../helpers/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gaffer-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,15 +33,6 @@ cmd = ${fixtureCmd('sleeper.js')}
 const gaffer = (args: string[], options: CliOptions = {}): Promise<CliResult> => runCli('gaffer', ['-g', gafferd.url, ...args], { cwd: dir, ...options });
 const ctl = (args: string[]): Promise<CliResult> => runCli('gafferctl', ['--connect', gafferd.url, ...args], { cwd: dir });
 
-async function fileHolds(path: string, text: string): Promise<void> {
-  await waitUntil(() => {
-    try {
-      return readFileSync(path, 'utf8').includes(text);
-    } catch {
-      return false;
-    }
-  }, `${path} holds ${JSON.stringify(text)}`, 15000);
-}
 
 /** Write a line to the echo job's stdin (0.4 stdin route). */
 async function say(line: string): Promise<void> {
@@ -49,7 +41,7 @@ async function say(line: string): Promise<void> {
   assert.equal(sent.status, 200, sent.text);
 }
 
-await fileHolds(OUT, 'ready\n');
+await fileHolds(OUT, 'ready\n', 15000);
 
 test('gaffer logs <job> -n N prints the last lines of its stdout log file; --stderr reads the stderr one', async () => {
   const last = await gaffer(['logs', 'app.echo', '-n', '3']);
@@ -57,7 +49,7 @@ test('gaffer logs <job> -n N prints the last lines of its stdout log file; --std
   const byApp = await gaffer(['logs', 'echo', '--app', 'app']);
   assert.deepEqual(byApp.lines, [...Array.from({ length: 9 }, (_, i) => `old ${i + 12}`), 'ready']);
   await say('ERR something failed');
-  await fileHolds(ERR, 'ERR something failed\n');
+  await fileHolds(ERR, 'ERR something failed\n', 15000);
   assert.deepEqual((await gaffer(['logs', 'app.echo', '--stderr'])).lines, ['ERR something failed']);
   assert.deepEqual((await gaffer(['logs', 'app.echo', '-n', '0'])).stdout, '');
 });
@@ -77,7 +69,7 @@ test('gaffer logs <job> -f prints the tail, then each new line, until interrupte
 
 test('gafferctl tail <job> [-n N] [-f] [--stderr]', async () => {
   await say('tail 1');
-  await fileHolds(OUT, 'tail 1\n');
+  await fileHolds(OUT, 'tail 1\n', 15000);
   assert.deepEqual((await ctl(['tail', 'app.echo', '-n', '1'])).lines, ['tail 1']);
   assert.deepEqual((await ctl(['tail', 'app.echo', '--stderr', '-n', '1'])).lines, ['ERR something failed']);
   const tail = spawnCli('gafferctl', ['--connect', gafferd.url, 'tail', 'app.echo', '-f', '--stderr', '-n', '0'], { cwd: dir });
@@ -133,7 +125,7 @@ test('gaffer logs <job> without a log file follows the events of that job, as be
 test('the client library: tailLogfile and openLogfile', async () => {
   const client = new GafferClient({ endpoint: gafferd.url });
   try {
-    await fileHolds(ERR, 'ERR last\n');
+    await fileHolds(ERR, 'ERR last\n', 15000);
     assert.equal(await client.tailLogfile('app', 'echo', { stream: 'stderr', lines: 1 }), 'ERR last\n');
     await assert.rejects(client.tailLogfile('app', 'plain'), (err: unknown) => err instanceof NotFoundError && err.reason === 'no_logfile');
     const res = await client.openLogfile('app', 'echo', { lines: 0, follow: true });

@@ -2,7 +2,7 @@
 // selection, errors, follow (live output, {pid} files, end on unload),
 // slow clients and permissions.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { startAuthServer, statusOf, withKey } from '../auth/auth-server.js';
 import { nextEvent } from '../helpers/events.js';
 import { errorBody, openStream, request, startServer, waitUntil } from '../helpers/http.js';
 import { fixtureCmd } from '../helpers/paths.js';
+import { fileHolds } from '../helpers/files.js';
 
 const ECHO = fixtureCmd('echo.js');
 const QUIET = [process.execPath, '-e', 'setInterval(() => {}, 1 << 30)'];
@@ -23,16 +24,6 @@ let serial = 0;
 const file = (name: string): string => join(dir, `${++serial}-${name}`);
 const lines = (from: number, to: number, prefix = 'old'): string => Array.from({ length: to - from + 1 }, (_, i) => `${prefix} ${from + i}\n`).join('');
 
-/** Wait until the file holds `text` (the log file is written asynchronously). */
-async function fileHolds(path: string, text: string): Promise<void> {
-  await waitUntil(() => {
-    try {
-      return readFileSync(path, 'utf8').includes(text);
-    } catch {
-      return false;
-    }
-  }, `${path} holds ${JSON.stringify(text)}`);
-}
 
 /** Load an echo job (stdin → stdout, "ERR…" → stderr) in session `app`; resolves once it wrote "ready". */
 async function loadEcho(manager: Manager, name: string, logs: Record<string, unknown>, readyIn: string): Promise<number> {
