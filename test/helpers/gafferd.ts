@@ -88,7 +88,8 @@ export async function startGafferd(options: StartGafferdOptions = {}): Promise<R
   });
   let port = 0;
   if (options.waitForListen !== false) {
-    const line = await waitForLog(/HTTP API listening on /);
+    // The first TCP listener (a unix socket listener may log first).
+    const line = await waitForLog(/HTTP API listening on (?!unix:)/);
     port = Number(/:(\d+)\s*$/.exec(line)?.[1] ?? 0);
   }
   return { child, url: `http://127.0.0.1:${port}`, port, logs, stdout, dir, waitForLog, stop, exited };
