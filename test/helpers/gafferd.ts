@@ -88,9 +88,10 @@ export async function startGafferd(options: StartGafferdOptions = {}): Promise<R
   });
   let port = 0;
   if (options.waitForListen !== false) {
-    // The first TCP listener (a unix socket listener may log first).
-    const line = await waitForLog(/HTTP API listening on (?!unix:)/);
-    port = Number(/:(\d+)\s*$/.exec(line)?.[1] ?? 0);
+    // Every listener is logged before "gafferd started"; take the first TCP one (a unix socket may come first).
+    await waitForLog(/gafferd started/);
+    const line = logs.find((l) => /HTTP API listening on (?!unix:)/.test(l));
+    port = Number(/:(\d+)\s*$/.exec(line ?? '')?.[1] ?? 0);
   }
   return { child, url: `http://127.0.0.1:${port}`, port, logs, stdout, dir, waitForLog, stop, exited };
 }
