@@ -48,6 +48,9 @@ export interface ManagedProcessOptions {
   stopSignal: NodeJS.Signals | number;
 }
 
+/** The exit status reported for a process whose spawn failed (the shell's "command not found"). */
+export const SPAWN_FAILED_STATUS: ExitStatus = Object.freeze({ exitStatus: 127, termSignal: 0 });
+
 /** How long to wait, after the process exited, for its pipes to drain before giving up on them. */
 const PIPE_DRAIN_TIMEOUT_MS = 2000;
 
@@ -125,7 +128,8 @@ export class ManagedProcess {
    * Spawn the OS process. Returns true when it started; otherwise the OS
    * error (ENOENT for a missing binary, EACCES, EPERM for a uid that may not
    * be used...) is passed to `onSpawnError`, synchronously or on the next
-   * tick. `onExit` is called exactly once after a successful spawn.
+   * tick, and `exited` resolves with SPAWN_FAILED_STATUS (so a stop asked in
+   * between always settles). `onExit` is called exactly once after a successful spawn.
    */
   spawn(onExit: (status: ExitStatus) => void, onSpawnError: (err: NodeJS.ErrnoException) => void): boolean {
     const o = this.#options;
@@ -149,12 +153,16 @@ export class ManagedProcess {
         gid: o.gid,
       });
     } catch (err) {
+      this.#spawnFailed();
       onSpawnError(err as NodeJS.ErrnoException);
       return false;
     }
     if (child.pid === undefined) {
       // Node reports ENOENT/EACCES/... asynchronously; no exit event will follow.
-      child.once('error', (err) => onSpawnError(err as NodeJS.ErrnoException));
+      child.once('error', (err) => {
+        this.#spawnFailed();
+        onSpawnError(err as NodeJS.ErrnoException);
+      });
       for (const s of child.stdio) (s as Readable | null)?.destroy?.();
       return false;
     }
@@ -212,6 +220,13 @@ export class ManagedProcess {
     return new Promise((resolve, reject) => {
       writable.write(data, (err) => (err ? reject(new GafferError('GAFFER_ERR_WRITE_FAILED', 500, 'EIO', `writing to process ${this.pid} failed: ${err.message}`, { cause: err })) : resolve()));
     });
+  }
+
+  // A process that never ran: its exit is settled at once, so stop() and waiters never hang.
+  #spawnFailed(): void {
+    this.exit = SPAWN_FAILED_STATUS;
+    this.#outputListeners.clear();
+    this.#resolveExited(SPAWN_FAILED_STATUS);
   }
 
   #wireStreams(child: ChildProcess, outLabel: string | undefined, errLabel: string | undefined): void {
