@@ -8,7 +8,10 @@ interface Subscription {
   once: boolean;
 }
 
-/** Default bound of the pending queue; on overflow the oldest pending events are dropped. */
+/**
+ * Default bound of the pending queue; on overflow the oldest pending events are
+ * dropped, counted (`dropped`) and reported in one warning per delivery round.
+ */
 export const DEFAULT_MAX_QUEUE = 10_000;
 
 /**
@@ -24,6 +27,7 @@ export class EventBus {
   #flushScheduled = false;
   #closed = false;
   #dropped = 0;
+  #unreported = 0;
 
   constructor(options: { maxQueue?: number; logger?: Logger } = {}) {
     this.#maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
@@ -43,6 +47,7 @@ export class EventBus {
     if (this.#queue.length > this.#maxQueue) {
       this.#queue.shift();
       this.#dropped += 1;
+      this.#unreported += 1;
     }
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -101,6 +106,10 @@ export class EventBus {
     while (this.#queue.length > 0) {
       const [eventType, payload] = this.#queue.shift()!;
       this.#deliver(eventType, payload);
+    }
+    if (this.#unreported > 0) {
+      this.#logger.warn(`event queue overflow: ${this.#unreported} oldest pending event(s) dropped (more than ${this.#maxQueue} pending; ${this.#dropped} dropped in all); slow subscribers may have missed them`);
+      this.#unreported = 0;
     }
   }
 

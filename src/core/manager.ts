@@ -14,13 +14,14 @@ import { silentLogger, type Logger } from './logger.js';
 import { ManagedProcess, type ExitStatus, type OutputChunk } from './managed-process.js';
 import { aggregateStats, sampleLegacyProcess, sampleProcess, type LegacyProcessStats, type ProcessStats } from './process-stats.js';
 import { StatsMonitor, type StatListener } from './stats-monitor.js';
-import { Supervisor, spawnError } from './supervisor.js';
+import { Supervisor, spawnError, type ProcessTableListener } from './supervisor.js';
 import { jobInfo, jobStatus, processInfo } from './job-views.js';
 import { findCycle, stopLevels } from './dependencies.js';
 import { parseJobPolicy } from './job-policy.js';
 import { JobLogs, logSettings } from './job-logs.js';
 
 export { MIN_UPTIME_MS, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './restart-policy.js';
+export type { ProcessTableListener } from './supervisor.js';
 
 export interface ManagerOptions {
   logger?: Logger;
@@ -61,6 +62,7 @@ export class Manager {
 
   readonly #sessions = new Map<string, Map<string, Job>>();
   readonly #outputListeners = new Set<ManagerOutputListener>();
+  readonly #tableListeners = new Set<ProcessTableListener>();
   readonly #stats = new StatsMonitor();
   #apps: Application[] = [];
   readonly #sup: Supervisor;
@@ -79,6 +81,7 @@ export class Manager {
       isRunning: () => this.#state === 'running',
       jobs: () => this.#allJobs(),
       outputListeners: this.#outputListeners,
+      processTableListeners: this.#tableListeners,
     });
   }
 
@@ -300,6 +303,24 @@ export class Manager {
       if (chunk.internal) return;
       if (label === undefined || label === '.' || chunk.label === label) listener(chunk, proc);
     });
+  }
+
+  /**
+   * Follow the process table with synchronous hooks (spawn, exit), unlike
+   * `events` which is bounded and may drop under a burst. `spawned` is called
+   * at once for every live process. Returns the function that stops following.
+   */
+  onProcessTable(listener: ProcessTableListener): () => void {
+    this.#tableListeners.add(listener);
+    for (const { process } of this.#sup.running.values()) {
+      if (process.active) listener.spawned(process);
+    }
+    return () => this.#tableListeners.delete(listener);
+  }
+
+  /** Events dropped so far because an event queue overflowed (canonical + legacy buses). */
+  get droppedEvents(): number {
+    return this.events.dropped + this.legacyEvents.dropped;
   }
 
   /** Subscribe to the output of every process, current and future. */

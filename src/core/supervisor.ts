@@ -23,6 +23,16 @@ export interface SupervisorContext {
   jobs(): Job[];
   /** Listeners of every process's public output. */
   outputListeners: ReadonlySet<(chunk: OutputChunk, process: ManagedProcess) => void>;
+  /** Hooks called synchronously on every spawn and exit (never queued, never dropped). */
+  processTableListeners: ReadonlySet<ProcessTableListener>;
+}
+
+/** Synchronous hooks on the process table (the crash-recovery record is fed from them). */
+export interface ProcessTableListener {
+  /** An OS process was spawned (called before `spawn` is published). */
+  spawned(process: ManagedProcess): void;
+  /** A spawned OS process exited (called before `exit` is published). */
+  exited(process: ManagedProcess): void;
 }
 
 export interface SpawnOptions {
@@ -137,6 +147,7 @@ export class Supervisor {
       },
     );
     if (started) {
+      this.#callTableListeners('spawned', proc);
       const payload = { name: job.fullName, pid, os_pid: proc.osPid };
       this.publish('spawn', job, payload, proc);
       if (!once) {
@@ -206,8 +217,19 @@ export class Supervisor {
     this.#scheduleRespawn(job, respawnDelayMs(job.policy, job.fastFailures + 1));
   }
 
+  #callTableListeners(hook: keyof ProcessTableListener, proc: ManagedProcess): void {
+    for (const listener of this.#ctx.processTableListeners) {
+      try {
+        listener[hook](proc);
+      } catch (err) {
+        this.#ctx.logger.error(`process table listener failed on ${hook} of process ${proc.pid}: ${describe(err)}`);
+      }
+    }
+  }
+
   #onExit(job: Job, proc: ManagedProcess, status: ExitStatus): void {
     this.running.delete(proc.pid);
+    this.#callTableListeners('exited', proc);
     job.checks.get(proc.pid)?.stop();
     job.checks.delete(proc.pid);
     const wasMember = job.detach(proc);

@@ -11,7 +11,6 @@ import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 import type { Manager } from '../core/manager.js';
 import { ConflictError } from '../errors.js';
-import type { EventPayload } from '../protocol/events.js';
 
 /** The record's file name inside the state directory. */
 export const CHILDREN_FILE = 'children.json';
@@ -46,7 +45,7 @@ export interface ChildRecordData {
 }
 
 /** The slice of the Manager a ChildRecord listens to. */
-export type RecordedManager = Pick<Manager, 'events' | 'getProcess'>;
+export type RecordedManager = Pick<Manager, 'onProcessTable'>;
 
 export interface ChildRecordOptions {
   stateDir: string;
@@ -130,31 +129,19 @@ export class ChildRecord {
   }
 
   /**
-   * Follow a Manager: canonical `spawn` adds the process, `exit` removes it.
-   * Also writes the record once, so the state directory names this gafferd.
-   * Returns the function that stops following.
+   * Follow a Manager's process table: every spawn adds the process, every exit
+   * removes it. The hooks are synchronous (not the event queue, which drops
+   * its oldest events under a burst), so no child is ever left unrecorded;
+   * /proc is read at spawn time. Also writes the record once, so the state
+   * directory names this gafferd. Returns the function that stops following.
    */
   attach(manager: RecordedManager): () => void {
-    // The spawn event is delivered a microtask after the spawn: /proc is read synchronously here so an
-    // exit event (always published later, after the pipes drained) can never overtake the addition.
-    const onSpawn = (_type: string, e: EventPayload): void => {
-      const pid = Number(e.os_pid);
-      const internalPid = Number(e.pid);
-      if (!(pid > 0)) return;
-      let detach = false;
-      try {
-        detach = manager.getProcess(internalPid).detach;
-      } catch { /* already exited: its exit event follows */ }
-      this.add({ pid, job: String(e.name), internalPid, detach });
-    };
-    const onExit = (_type: string, e: EventPayload): void => this.remove(Number(e.os_pid));
-    manager.events.subscribe('spawn', onSpawn);
-    manager.events.subscribe('exit', onExit);
+    const stop = manager.onProcessTable({
+      spawned: (p) => { this.add({ pid: p.osPid, job: p.name, internalPid: p.pid, detach: p.detach }); },
+      exited: (p) => this.remove(p.osPid),
+    });
     this.#changed();
-    return () => {
-      manager.events.unsubscribe('spawn', onSpawn);
-      manager.events.unsubscribe('exit', onExit);
-    };
+    return stop;
   }
 
   /** Write the current state now (pending debounce included); resolves when it is on disk. */

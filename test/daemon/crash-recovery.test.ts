@@ -240,11 +240,12 @@ test('ChildRecord follows a Manager: spawn adds, exit removes, writes are atomic
   const m = await startManager();
   const record = new ChildRecord({ stateDir });
   const detach = record.attach(m);
-  m.load({ name: 'w', cmd: fixtureCmd('sleeper.js'), numprocesses: 3 });
+  // Subscribed before the load: the record follows the process table, not the event bus.
   const spawned = new Promise<void>((resolve) => {
     let n = 0;
     m.events.subscribe('job.default.w.spawn', () => { if (++n === 3) resolve(); });
   });
+  m.load({ name: 'w', cmd: fixtureCmd('sleeper.js'), numprocesses: 3 });
   await spawned;
   await record.flush();
   let data = JSON.parse(await readFile(record.path, 'utf8')) as ChildRecordData;
