@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import type { Manager } from '../core/manager.js';
 import { ConfigError } from '../errors.js';
 import type { EventPayload } from '../protocol/events.js';
+import { redactCredentials } from '../util/redact.js';
 import { LOOKUPD_PROTOCOL_VERSION, lookupdWebsocketUrl, type LookupdMessage } from '../protocol/lookupd.js';
 
 export interface LookupRegistrationOptions {
@@ -141,7 +142,7 @@ class LookupdLink {
     ws.on('error', (err) => {
       // OpenSSL messages span lines and carry source paths: keep the first line.
       this.#lastError = err.message.split('\n')[0]!.trim();
-      this.#logger.debug(`lookupd ${this.url}: ${err.message}`);
+      this.#logger.debug(`lookupd ${redactCredentials(this.url)}: ${err.message}`);
     });
     ws.on('close', () => this.#onClose(ws));
   }
@@ -209,13 +210,13 @@ class LookupdLink {
     try {
       reply = JSON.parse(text) as typeof reply;
     } catch {
-      this.#logger.warn(`lookupd ${this.url} sent a reply that is not JSON: ${text.slice(0, 200)}`);
+      this.#logger.warn(`lookupd ${redactCredentials(this.url)} sent a reply that is not JSON: ${text.slice(0, 200)}`);
       return;
     }
     const asked = typeof reply.msgid === 'string' ? this.#pending.get(reply.msgid) : undefined;
     if (typeof reply.msgid === 'string') this.#pending.delete(reply.msgid);
     const refused = reply.ok !== true;
-    if (refused) this.#logger.warn(`lookupd ${this.url} refused ${asked ?? 'a message'}: ${String(reply.reason)} (errno ${String(reply.errno)})`);
+    if (refused) this.#logger.warn(`lookupd ${redactCredentials(this.url)} refused ${asked ?? 'a message'}: ${String(reply.reason)} (errno ${String(reply.errno)})`);
     if (asked?.startsWith('IDENTIFY') && this.#state === 'identifying') {
       if (refused) {
         // Typically our previous connection is still known there; retry after a backoff.
@@ -224,7 +225,7 @@ class LookupdLink {
       }
       this.#state = 'registered';
       this.#failures = 0;
-      this.#logger.info(`registered with lookupd ${this.url} as '${this.#identity.name}' (${this.#identity.origin})`);
+      this.#logger.info(`registered with lookupd ${redactCredentials(this.url)} as '${this.#identity.name}' (${this.#identity.origin})`);
       this.#registerAll();
     }
   }
@@ -246,7 +247,7 @@ class LookupdLink {
     const log = wasRegistered || this.#failures === 1 ? this.#logger.warn : this.#logger.debug;
     const why = this.#lastError ? ` (${this.#lastError})` : '';
     this.#lastError = undefined;
-    log.call(this.#logger, `lookupd ${this.url} is unreachable or went away${why}; retrying in ${(delay / 1000).toFixed(1)}s`);
+    log.call(this.#logger, `lookupd ${redactCredentials(this.url)} is unreachable or went away${why}; retrying in ${(delay / 1000).toFixed(1)}s`);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       this.connect();
@@ -257,7 +258,7 @@ class LookupdLink {
   // Send PING; a lookupd silent for two periods is presumed dead (half-open TCP) and the link restarts.
   #ping(ws: WebSocket, every: number): void {
     if (Date.now() - this.#lastHeard > 2 * every) {
-      this.#logger.warn(`lookupd ${this.url} did not answer for ${2 * every} ms; reconnecting`);
+      this.#logger.warn(`lookupd ${redactCredentials(this.url)} did not answer for ${2 * every} ms; reconnecting`);
       ws.terminate();
       return;
     }

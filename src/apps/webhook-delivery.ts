@@ -5,6 +5,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../core/logger.js';
 import { VERSION } from '../protocol/version.js';
+import { redactCredentials } from '../util/redact.js';
 
 export interface DeliveryOptions {
   /** Whole exchange (connect, send, response) of one POST (default 5 s). */
@@ -50,6 +51,8 @@ export class WebhookAgents {
  */
 export class WebhookTarget {
   readonly url: URL;
+  /** The URL as logged: credentials masked. */
+  readonly #shownUrl: string;
   readonly #options: DeliveryOptions;
   readonly #logger: Logger;
   readonly #agents: WebhookAgents;
@@ -62,6 +65,7 @@ export class WebhookTarget {
 
   constructor(url: URL, options: DeliveryOptions, logger: Logger, agents: WebhookAgents) {
     this.url = url;
+    this.#shownUrl = redactCredentials(url.href);
     this.#options = options;
     this.#logger = logger;
     this.#agents = agents;
@@ -79,7 +83,7 @@ export class WebhookTarget {
     if (this.#queue.length > this.#options.queueLimit) {
       this.#queue.shift();
       if (this.#dropped++ === 0) {
-        this.#logger.warn(`webhook ${this.url.href}: ${this.#options.queueLimit} events are waiting; dropping the oldest until it answers again`);
+        this.#logger.warn(`webhook ${this.#shownUrl}: ${this.#options.queueLimit} events are waiting; dropping the oldest until it answers again`);
       }
     }
     if (!this.#busy) void this.#pump();
@@ -113,17 +117,17 @@ export class WebhookTarget {
       const result = await this.#post(delivery.body);
       if (this.#closed) return;
       if (result.ok) {
-        if (this.#dropped > 0) this.#logger.info(`webhook ${this.url.href} answers again; ${this.#dropped} event(s) were dropped meanwhile`);
+        if (this.#dropped > 0) this.#logger.info(`webhook ${this.#shownUrl} answers again; ${this.#dropped} event(s) were dropped meanwhile`);
         this.#dropped = 0;
         return;
       }
       if (!result.retryable || attempt >= this.#options.retries) {
-        this.#logger.warn(`webhook POST ${this.url.href} for event '${delivery.event}' failed (${result.reason})` +
+        this.#logger.warn(`webhook POST ${this.#shownUrl} for event '${delivery.event}' failed (${result.reason})` +
           `${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}; event dropped`);
         return;
       }
       const delay = Math.min(this.#options.maxBackoffMs, this.#options.backoffMs * 2 ** attempt);
-      this.#logger.debug(`webhook POST ${this.url.href} for event '${delivery.event}' failed (${result.reason}); retrying in ${delay} ms`);
+      this.#logger.debug(`webhook POST ${this.#shownUrl} for event '${delivery.event}' failed (${result.reason}); retrying in ${delay} ms`);
       await this.#sleep(delay);
       if (this.#closed) return;
     }

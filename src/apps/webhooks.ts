@@ -6,6 +6,7 @@ import type { Application } from '../core/application.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Manager } from '../core/manager.js';
 import type { EventPayload } from '../protocol/events.js';
+import { redactCredentials } from '../util/redact.js';
 import { DEFAULT_DELIVERY_OPTIONS, WebhookAgents, WebhookTarget, type DeliveryOptions } from './webhook-delivery.js';
 
 /** One hook: an event type (or `.`) and the URL its events are POSTed to. */
@@ -78,7 +79,7 @@ export class Webhooks implements Application {
   registerHook(event: string, url: string): boolean {
     const parsed = parseHookUrl(url);
     if (!parsed) {
-      this.#logger.warn(`webhook for '${event}': invalid URL '${url}' (expected http://... or https://...); ignored`);
+      this.#logger.warn(`webhook for '${event}': invalid URL '${redactCredentials(url)}' (expected http://... or https://...); ignored`);
       return false;
     }
     const key = event.trim();

@@ -6,6 +6,7 @@ import { parseSignal } from '../util/signals.js';
 import { parseJobName } from '../util/names.js';
 import { parseAddress, type ListenAddress } from '../util/address.js';
 import { isGafferError } from '../errors.js';
+import { formatFileMode, parseFileMode } from '../util/file-mode.js';
 
 /** Port of a listen address written without one (config.md). */
 export const DEFAULT_ADDRESS_PORT = 8000;
@@ -60,6 +61,13 @@ export function parseByteSizeValue(text: string): number {
   const unit = m ? SIZE_UNITS[(m[2] ?? '').toLowerCase()] : undefined;
   if (!m || unit === undefined) throw new ExpectedValue('a size in bytes such as 1048576, 512K, 10MB or 1G');
   return Number(m[1]) * unit;
+}
+
+/** An octal permission mode such as 0640 or 600 (kept as text, `0640`). */
+export function parseFileModeValue(text: string): string {
+  const mode = parseFileMode(text);
+  if (mode === undefined) throw new ExpectedValue('an octal file mode such as 0640 or 0600');
+  return formatFileMode(mode);
 }
 
 /** A non-empty string (trimmed). */

@@ -1,6 +1,10 @@
 // systemd units: `gafferd.service` running gafferd on a configuration, and
 // foreman-style units running a Procfile's processes directly under systemd
 // (`<app>.target` wanting one `<app>-<type>-<n>.service` per instance).
+// Every value written is safe: fields that cannot hold a control character
+// (User=, Group=, WorkingDirectory=, Description=, the gafferd command) refuse
+// one with a BadRequestError; quoted values (Environment=, ExecStart=) C-escape them.
+import { BadRequestError } from '../errors.js';
 import type { Procfile } from './procfile.js';
 import { DEFAULT_BASE_PORT } from './procfile.js';
 
@@ -37,8 +41,8 @@ export function gafferdServiceUnit(options: GafferdServiceOptions): SystemdUnit 
     'Type=simple',
     ...optional('User', options.user),
     ...optional('Group', options.group),
-    ...optional('WorkingDirectory', options.workingDirectory === undefined ? undefined : escapeSpecifiers(options.workingDirectory)),
-    `ExecStart=${options.gafferd ?? '/usr/bin/env gafferd'} -c ${execArg(options.config)}`,
+    ...optional('WorkingDirectory', options.workingDirectory),
+    `ExecStart=${plain('the gafferd command', options.gafferd ?? '/usr/bin/env gafferd')} -c ${execArg(options.config)}`,
     'ExecReload=/bin/kill -HUP $MAINPID',
     'KillMode=mixed',
     `TimeoutStopSec=${options.timeoutStopSec ?? 35}`,
@@ -89,12 +93,12 @@ export function exportSystemd(procfile: Procfile, options: SystemdExportOptions)
       const name = `${app}-${unitWord(entry.type)}-${n}`;
       const variables = { ...env, PORT: String(base + 100 * index + n - 1) };
       const content = unit(
-        [`Description=${escapeSpecifiers(`${options.appName} ${entry.type} process ${n}`)}`, `PartOf=${app}.target`, 'After=network.target'],
+        [`Description=${plainValue('Description', `${options.appName} ${entry.type} process ${n}`)}`, `PartOf=${app}.target`, 'After=network.target'],
         [
           'Type=simple',
           ...optional('User', options.user),
-          `WorkingDirectory=${escapeSpecifiers(options.root)}`,
-          ...Object.entries(variables).map(([k, v]) => `Environment=${quoted(`${k}=${v}`)}`),
+          `WorkingDirectory=${plainValue('WorkingDirectory', options.root)}`,
+          ...Object.entries(variables).map(([k, v]) => `Environment=${quoted(`${envName(k)}=${v}`)}`),
           `ExecStart=${options.shell ?? '/bin/sh'} -c ${quoted(entry.command, true)}`,
           'Restart=always',
           'RestartSec=1',
@@ -109,7 +113,7 @@ export function exportSystemd(procfile: Procfile, options: SystemdExportOptions)
     }
   });
   const target = unit(
-    [`Description=${escapeSpecifiers(`${options.appName} (Procfile application)`)}`, `Wants=${services.map((s) => s.name).join(' ')}`],
+    [`Description=${plainValue('Description', `${options.appName} (Procfile application)`)}`, `Wants=${services.map((s) => s.name).join(' ')}`],
     undefined,
     ['WantedBy=multi-user.target'],
   );
@@ -125,7 +129,32 @@ function unit(unitLines: string[], serviceLines: string[] | undefined, installLi
 }
 
 function optional(key: string, value: string | undefined): string[] {
-  return value === undefined ? [] : [`${key}=${escapeSpecifiers(value)}`];
+  return value === undefined ? [] : [`${key}=${plainValue(key, value)}`];
+}
+
+// U+0000-U+001F and U+007F: a newline would start a new directive in the unit file.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+// A value written unquoted: control characters are refused, `%` escaped.
+function plainValue(key: string, value: string): string {
+  return escapeSpecifiers(plain(`${key}=`, value));
+}
+
+function plain(what: string, value: string): string {
+  if (CONTROL.test(value)) {
+    throw new BadRequestError('bad_value', `cannot export ${what} ${JSON.stringify(value)}: it contains a control character (newline, tab...), ` +
+      'which a systemd unit cannot hold there; rename it');
+  }
+  return value;
+}
+
+// An environment variable name: no control character, `=` or whitespace.
+function envName(name: string): string {
+  if (!/^[^\s=\u0000-\u001f\u007f]+$/.test(name)) {
+    throw new BadRequestError('bad_value', `cannot export the environment variable name ${JSON.stringify(name)}: ` +
+      'a name cannot be empty or hold "=", whitespace or control characters');
+  }
+  return name;
 }
 
 // `%` starts a systemd specifier (%n, %i...): a literal one is `%%`.
@@ -136,9 +165,17 @@ function escapeSpecifiers(text: string): string {
 // A double-quoted unit value with C escapes; in Exec lines `$` is doubled so
 // systemd leaves variable references to the shell.
 function quoted(text: string, isExec = false): string {
-  let body = escapeSpecifiers(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  // No escape can carry a NUL into an argument or an environment value.
+  if (text.includes('\u0000')) plain('a value', text);
+  let body = escapeSpecifiers(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\u0000-\u001f\u007f]/g, cEscape);
   if (isExec) body = body.replace(/\$/g, '$$$$');
   return `"${body}"`;
+}
+
+// A control character as a C escape systemd decodes in quoted values (\n, \t, \r, else \xNN).
+function cEscape(ch: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+  return named[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
 
 // An Exec argument: as is when plain, else quoted.

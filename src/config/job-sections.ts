@@ -5,7 +5,7 @@ import { normalizeJobConfig } from '../core/job-config.js';
 import { isGafferError } from '../errors.js';
 import { fullName, parseJobName } from '../util/names.js';
 import {
-  ExpectedValue, parseBooleanValue, parseByteSizeValue, parseChoiceValue, parseDesignationList, parseExitCodeList,
+  ExpectedValue, parseBooleanValue, parseByteSizeValue, parseFileModeValue, parseChoiceValue, parseDesignationList, parseExitCodeList,
   parseIntegerValue, parseLabelList, parseSecondsValue, parseSignalValue, parseTextValue, splitWords,
 } from './config-values.js';
 import { configuredJob, sortByPriority, type ConfiguredJob } from './configured-job.js';
@@ -44,6 +44,7 @@ export const JOB_KEYS: Readonly<Record<string, (text: string) => unknown>> = {
   stderr_logfile: (t) => parseTextValue(t, 'a file path'),
   logfile_maxbytes: parseByteSizeValue,
   logfile_backups: (t) => parseIntegerValue(t, 0),
+  logfile_mode: parseFileModeValue,
   ready: (t) => parseTextValue(t, 'a readiness check'),
   ready_timeout: parseSecondsValue,
   health: (t) => parseTextValue(t, 'a health check'),

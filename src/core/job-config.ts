@@ -1,6 +1,7 @@
 import { BadRequestError } from '../errors.js';
 import { parseSignal } from '../util/signals.js';
 import { validateJobName } from '../util/names.js';
+import { formatFileMode, parseFileMode } from '../util/file-mode.js';
 import { parseJobPolicy } from './job-policy.js';
 
 /** Flapping rule: `attempts` unexpected exits within `window` s stop the job for `retry_in` s, at most `max_retry` times. */
@@ -114,6 +115,12 @@ export function normalizeJobConfig(input: unknown, reason = 'invalid_process_inf
       throw bad('stop_signal', 'a signal name or number such as TERM, INT or 15');
     }
     config.stop_signal = String(raw.stop_signal);
+  }
+
+  if (raw.logfile_mode !== undefined && raw.logfile_mode !== null) {
+    const mode = typeof raw.logfile_mode === 'string' ? parseFileMode(raw.logfile_mode) : undefined;
+    if (mode === undefined) throw bad('logfile_mode', 'an octal file mode as a string, such as "0640" or "0600"');
+    config.logfile_mode = formatFileMode(mode);
   }
 
   // The operations keys (restart, ready, health, depends_on, max_memory...) are validated here too.

@@ -2,6 +2,7 @@ import { LogFile, expandLogPath } from './log-file.js';
 import type { Logger } from './logger.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { JobConfig } from './job-config.js';
+import { DEFAULT_LOGFILE_MODE, parseFileMode } from '../util/file-mode.js';
 
 /** A job's log file settings, read from its config. */
 export interface LogSettings {
@@ -9,6 +10,8 @@ export interface LogSettings {
   stderr: string | undefined;
   maxBytes: number;
   backups: number | undefined;
+  /** Permission mode of the files gafferd creates (`logfile_mode`, default 0640). */
+  mode: number;
 }
 
 /** The log settings of a config, or undefined when the job writes no log file. */
@@ -19,7 +22,8 @@ export function logSettings(config: JobConfig): LogSettings | undefined {
   if (!stdout && !stderr) return undefined;
   const maxBytes = Number(config.logfile_maxbytes ?? 0);
   const backups = config.logfile_backups === undefined || config.logfile_backups === null ? undefined : Number(config.logfile_backups);
-  return { stdout, stderr, maxBytes: Number.isFinite(maxBytes) && maxBytes > 0 ? maxBytes : 0, backups };
+  const mode = typeof config.logfile_mode === 'string' ? parseFileMode(config.logfile_mode) : undefined;
+  return { stdout, stderr, maxBytes: Number.isFinite(maxBytes) && maxBytes > 0 ? maxBytes : 0, backups, mode: mode ?? DEFAULT_LOGFILE_MODE };
 }
 
 /**
@@ -80,7 +84,7 @@ export class JobLogs {
     let entry = this.#files.get(path);
     if (!entry) {
       entry = {
-        file: new LogFile({ path, maxBytes: this.#settings.maxBytes, backups: this.#settings.backups, logger: this.#logger }),
+        file: new LogFile({ path, maxBytes: this.#settings.maxBytes, backups: this.#settings.backups, mode: this.#settings.mode, logger: this.#logger }),
         users: 0,
       };
       this.#files.set(path, entry);

@@ -2,6 +2,7 @@ import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { bytes2human } from '../util/bytes.js';
+import { DEFAULT_LOGFILE_MODE } from '../util/file-mode.js';
 import { silentLogger, type Logger } from './logger.js';
 
 /** Default bound of the bytes queued in memory per log file. */
@@ -26,6 +27,8 @@ export interface LogFileOptions {
   maxBytes?: number;
   /** Rotated files to keep (default 5; 0 = the file is truncated when it is full). */
   backups?: number;
+  /** Permission mode of a file this LogFile creates (default 0640; an existing file keeps its own). */
+  mode?: number;
   /** Bytes queued in memory before chunks are dropped (default 1 MiB). */
   maxBuffered?: number;
   logger?: Logger;
@@ -64,6 +67,7 @@ export class LogFile {
   readonly #maxBytes: number;
   readonly #backups: number;
   readonly #maxBuffered: number;
+  readonly #mode: number;
   readonly #logger: Logger;
   readonly #onDrop: ((report: DropReport) => void) | undefined;
   #queue: Array<Entry | undefined> = [];
@@ -93,6 +97,7 @@ export class LogFile {
     this.#maxBytes = Math.max(0, options.maxBytes ?? 0);
     this.#backups = Math.max(0, Math.trunc(options.backups ?? DEFAULT_BACKUPS));
     this.#maxBuffered = Math.max(1, options.maxBuffered ?? DEFAULT_MAX_BUFFERED);
+    this.#mode = (options.mode ?? DEFAULT_LOGFILE_MODE) & 0o777;
     this.#logger = options.logger ?? silentLogger;
     this.#onDrop = options.onDrop;
   }
@@ -293,18 +298,22 @@ export class LogFile {
         : O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK;
     let handle: FileHandle;
     try {
-      handle = await open(this.path, flags, 0o644);
+      handle = await open(this.path, flags, this.#mode);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || this.#triedMkdir) throw err;
       this.#triedMkdir = true;
       await mkdir(dirname(this.path), { recursive: true });
-      handle = await open(this.path, flags, 0o644);
+      handle = await open(this.path, flags, this.#mode);
     }
     // Decide from what was opened, not from the earlier stat: the path may have changed in between.
     const opened = await handle.stat().catch(async (err: unknown) => {
       await handle.close().catch(() => {});
       throw err;
     });
+    // A file created now gets exactly the configured mode, whatever the umask.
+    if (!before && opened.isFile() && opened.size === 0 && (opened.mode & 0o777) !== this.#mode) {
+      await handle.chmod(this.#mode).catch(() => {});
+    }
     this.#kind = opened.isFile() ? 'file' : 'stream';
     this.#size = opened.isFile() ? opened.size : 0;
     this.#retryMs = RETRY_MIN_MS;

@@ -21,6 +21,7 @@ import type { ListenAddress } from '../util/address.js';
 import { DaemonLogger } from './logger.js';
 import { Pidfile } from './pidfile.js';
 import { ChildRecord, defaultStateDir, recoverSurvivors } from './crash-recovery.js';
+import { redactCredentials } from '../util/redact.js';
 
 export interface DaemonOptions {
   /** `-c PATH` or the positional config (file or directory). */
@@ -282,7 +283,7 @@ export class Daemon {
       cert: ssl.certfile ? readTlsFile(ssl.certfile, 'lookup_ssl') : undefined,
       key: ssl.keyfile ? readTlsFile(ssl.keyfile, 'lookup_ssl') : undefined,
     } : undefined;
-    this.#logger.info(`registering with lookupd ${config.lookupdAddresses.join(', ')} as ${broadcast}`);
+    this.#logger.info(`registering with lookupd ${redactCredentials(config.lookupdAddresses.join(', '))} as ${broadcast}`);
     return new LookupRegistration({ addresses: config.lookupdAddresses, broadcastAddress: broadcast, tls, logger: this.#logger });
   }
 

@@ -1,5 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Logger } from '../core/logger.js';
+import { redactCredentials } from '../util/redact.js';
 
 export const LOG_LEVELS = ['critical', 'error', 'warning', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,6 +15,7 @@ export function parseLogLevel(value: string | undefined): LogLevel {
 /**
  * gafferd's log: `YYYY-MM-DD HH:MM:SS [<os pid>] [<LEVEL>] <message>` lines to
  * stderr or to the error_log file (appended; reopened by `reopen()`).
+ * Credentials in URLs are masked in every line (util/redact.ts).
  */
 export class DaemonLogger implements Logger {
   #threshold: number;
@@ -76,7 +78,7 @@ export class DaemonLogger implements Logger {
 
   #write(level: LogLevel, message: string): void {
     if (LOG_LEVELS.indexOf(level) > this.#threshold) return;
-    const line = `${timestamp(new Date())} [${process.pid}] [${level.toUpperCase()}] ${message}\n`;
+    const line = `${timestamp(new Date())} [${process.pid}] [${level.toUpperCase()}] ${redactCredentials(message)}\n`;
     if (this.#file) this.#file.write(line);
     else this.#toStderr(line);
   }
