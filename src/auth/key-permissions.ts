@@ -90,3 +90,25 @@ function normalizeTargets(list: TargetList, value: unknown): string[] {
   }
   return targets;
 }
+
+/**
+ * The rights of `wanted` that `holder` does not have, in words (`admin`,
+ * `create_key`, `manage on 'app'`, `read on '*'`); empty when `holder`
+ * covers every one of them. Used so that nobody hands out, reads or changes
+ * credentials more powerful than their own.
+ */
+export function missingRights(holder: KeyPermissions, wanted: KeyPermissions): string[] {
+  if (isAdmin(holder)) return [];
+  const missing: string[] = [];
+  if (isAdmin(wanted)) missing.push('admin');
+  for (const flag of ['create_key', 'create_user'] as const) {
+    if (wanted[flag] === true && !can(holder, flag)) missing.push(flag);
+  }
+  for (const list of LISTS) {
+    for (const target of wanted[list] ?? []) {
+      const ok = target === '*' ? can(holder, `${list}-all`) : can(holder, list, target);
+      if (!ok) missing.push(`${list} on '${target}'`);
+    }
+  }
+  return missing;
+}

@@ -2,16 +2,18 @@
 // (HTTP Basic), `/keys...`, `/users...`. Each handler authenticates its
 // caller and applies its own rule (create_key, create_user, admin, or the
 // caller's own key/user); errors are answered here with the key redacted
-// from the logged path, so API keys never reach the log.
+// from the logged path, so API keys never reach the log. Nobody but an admin
+// hands out, reads, changes or deletes a key or user whose rights exceed its
+// own (403 `permission_escalation`), and only admins see other users' keys.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Authenticator } from '../auth/authenticator.js';
-import { normalizePermissions } from '../auth/key-permissions.js';
-import { BadRequestError, NotFoundError } from '../errors.js';
+import { missingRights, normalizePermissions } from '../auth/key-permissions.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import { readJson } from '../httpkit/body.js';
 import type { RequestContext, RouteHandler } from '../httpkit/dispatcher.js';
 import { empty, json, sendError } from '../httpkit/respond.js';
-import type { KeyInfo, UserRecord, UserType } from '../protocol/auth.js';
+import type { KeyInfo, KeyPermissions, UserRecord, UserType } from '../protocol/auth.js';
 import { NO_AUTH } from './permissions.js';
 import { isPlainObject, type HttpRouter, type RouteDeps } from './route-support.js';
 
@@ -57,8 +59,13 @@ function registerKeys(add: Add, deps: RouteDeps, auth: Authenticator): void {
     if (!isPlainObject(body)) throw new BadRequestError('bad_request', 'expected a JSON object {"permissions": {...}, "label": "...", "parent": "<key>"}');
     const permissions = normalizePermissions(body.permissions);
     if (permissions.admin === true) auth.authorize(caller, 'admin');
+    assertWithin(auth, caller, permissions, 'the new key would have', 'a key created by a non-admin can only hold rights of its creator');
     if (body.parent !== undefined && body.parent !== null && typeof body.parent !== 'string') {
       throw new BadRequestError('bad_request', 'invalid "parent": expected an API key');
+    }
+    if (typeof body.parent === 'string' && body.parent !== caller.key) {
+      const parent = auth.keys.get(body.parent);
+      if (parent) assertWithin(auth, caller, parent.permissions, 'the parent key has', 'name your own key or one within your rights as parent');
     }
     const created = auth.keys.create({ permissions, label: body.label as string | undefined, parent: (body.parent ?? undefined) as string | undefined });
     return json(200, { ok: true, api_key: created.key }, {
@@ -67,11 +74,15 @@ function registerKeys(add: Add, deps: RouteDeps, auth: Authenticator): void {
     });
   });
 
-  // A key may always inspect and delete itself; other keys need create_key.
+  // A key may always inspect and delete itself; other keys need create_key and rights covering theirs.
   const ownOrCreateKey = async (ctx: RequestContext): Promise<string> => {
     const caller = await auth.authenticateRequest(ctx.req);
     const key = ctx.params.key!;
-    if (caller.key === '' || caller.key !== key) auth.authorize(caller, 'create_key');
+    if (caller.key === '' || caller.key !== key) {
+      auth.authorize(caller, 'create_key');
+      const record = auth.keys.get(key);
+      if (record) assertWithin(auth, caller, record.permissions, 'this key has', 'only an admin or a key holding at least the same rights may read or delete it');
+    }
     return key;
   };
 
@@ -85,7 +96,11 @@ function registerKeys(add: Add, deps: RouteDeps, auth: Authenticator): void {
     const key = await ownOrCreateKey(ctx);
     const record = auth.keys.get(key);
     if (!record) throw noSuchKey();
-    return json(200, flag(ctx, 'include_keys') ? { ...record, keys: auth.keys.subkeys(key) } : record);
+    if (!flag(ctx, 'include_keys')) return json(200, record);
+    // Sub-keys the caller's rights do not cover are not shown to it.
+    const caller = await auth.authenticateRequest(ctx.req);
+    const subkeys = auth.keys.subkeys(key).filter((k) => !auth.required || missingRights(caller.permissions, k.permissions).length === 0);
+    return json(200, { ...record, keys: subkeys });
   });
 
   add('DELETE', '/keys/:key', async (ctx) => {
@@ -114,17 +129,26 @@ function registerUsers(add: Add, deps: RouteDeps, auth: Authenticator): void {
     }
     const userType = parseUserType(type);
     if (userType === 0) auth.authorize(caller, 'admin');
+    assertKeyWithin(auth, caller, parseUserKey(key));
     await auth.users.create(username, { password, user_type: userType, key: parseUserKey(key), extra });
     return json(200, OK);
   });
 
-  // The user bound to the caller's key may manage itself; other users need create_user.
+  // The user bound to the caller's key may manage itself; other users need create_user and rights
+  // covering the user's own (an administrator account, user_type 0, counts as admin).
+  const userRights = (user: UserRecord | undefined): KeyPermissions =>
+    user === undefined ? {} : user.user_type === 0 ? { admin: true } : (user.key === null ? undefined : auth.keys.get(user.key)?.permissions) ?? {};
+  const isSelf = (caller: KeyInfo, username: string): boolean => isBoundTo(auth.users.get(username), caller);
   const mayManage = (caller: KeyInfo, username: string): boolean =>
-    isBoundTo(auth.users.get(username), caller) || auth.can(caller, 'create_user');
+    isSelf(caller, username) || (auth.can(caller, 'create_user') && (!auth.required || missingRights(caller.permissions, userRights(auth.users.get(username))).length === 0));
   const selfOrCreateUser = async (ctx: RequestContext): Promise<{ caller: KeyInfo; username: string }> => {
     const caller = await auth.authenticateRequest(ctx.req);
     const username = ctx.params.username!;
-    if (!mayManage(caller, username)) auth.authorize(caller, 'create_user');
+    if (!isSelf(caller, username)) {
+      auth.authorize(caller, 'create_user');
+      assertWithin(auth, caller, userRights(auth.users.get(username)), `user '${username}' has`,
+        'only an admin or a key holding at least the same rights may read, change or delete this user');
+    }
     return { caller, username };
   };
 
@@ -137,9 +161,14 @@ function registerUsers(add: Add, deps: RouteDeps, auth: Authenticator): void {
   });
 
   add('GET', '/users/:username', async (ctx) => {
-    const { username } = await selfOrCreateUser(ctx);
+    const { caller, username } = await selfOrCreateUser(ctx);
     const user = auth.users.get(username);
     if (!user) throw noSuchUser(username);
+    // Only admins see the key of another user.
+    if (!isSelf(caller, username) && !auth.can(caller, 'admin')) {
+      const { key: _hidden, ...shown } = user;
+      return json(200, shown);
+    }
     return json(200, user);
   });
 
@@ -150,6 +179,7 @@ function registerUsers(add: Add, deps: RouteDeps, auth: Authenticator): void {
     if (typeof password !== 'string' || password === '') throw new BadRequestError('bad_request', 'expected a JSON object with "password" (and optionally "user_type", "key")');
     const userType = parseUserType(type);
     if (userType === 0) auth.authorize(caller, 'admin');
+    if (key !== undefined) assertKeyWithin(auth, caller, parseUserKey(key));
     await auth.users.replace(username, { password, user_type: userType, key: key === undefined ? undefined : parseUserKey(key), extra });
     return json(200, OK);
   });
@@ -169,9 +199,10 @@ function registerUsers(add: Add, deps: RouteDeps, auth: Authenticator): void {
   });
 
   add('PUT', '/users/:username/key', async (ctx) => {
-    const { username } = await selfOrCreateUser(ctx);
+    const { caller, username } = await selfOrCreateUser(ctx);
     const body = await readObject(ctx, limit);
     if (body.key === undefined || body.key === null) throw new BadRequestError('bad_request', 'expected a JSON object {"key": "<api key>"}');
+    assertKeyWithin(auth, caller, parseUserKey(body.key));
     auth.users.setKey(username, parseUserKey(body.key));
     return json(200, OK);
   });
@@ -188,6 +219,20 @@ function guarded(deps: RouteDeps, pattern: string, handler: RouteHandler): Route
       return undefined;
     }
   };
+}
+
+// 403 `permission_escalation` when `wanted` holds rights the (non-admin) caller lacks.
+function assertWithin(auth: Authenticator, caller: KeyInfo, wanted: KeyPermissions, subject: string, rule: string): void {
+  if (!auth.required) return;
+  const missing = missingRights(caller.permissions, wanted);
+  if (missing.length === 0) return;
+  throw new ForbiddenError('permission_escalation', `${subject} rights your API key lacks (${missing.join(', ')}): ${rule}`);
+}
+
+// Binding a user to a key hands that key's rights to whoever logs in as the user.
+function assertKeyWithin(auth: Authenticator, caller: KeyInfo, key: string | null): void {
+  const record = key === null ? undefined : auth.keys.get(key);
+  if (record) assertWithin(auth, caller, record.permissions, 'that key has', 'a user can only be bound to a key within your rights');
 }
 
 function isBoundTo(user: UserRecord | undefined, caller: KeyInfo): boolean {

@@ -38,7 +38,8 @@ test('GET /auth: Basic credentials → the user key (body and X-Api-Key); anythi
 
 test('POST /keys: 32-hex key in body, X-Api-Key and Location; admin keys need admin; bad bodies 400', async () => {
   const server = await startAuthServer();
-  const creator = server.key({ create_key: true });
+  // A non-admin creator hands out rights within its own (test/security/escalation-*.test.ts).
+  const creator = server.key({ create_key: true, manage: ['app'], read: ['*'] });
   const admin = server.key({ admin: true });
   const created = await request(`${server.url}/keys`, {
     headers: withKey(creator), body: { permissions: { manage: ['app'], read: ['*'] }, label: 'ci', key: 'chosen-by-client' },
@@ -108,7 +109,7 @@ test('/keys/<key>: create_key or the key itself; sub-keys listed, deleted with t
 test('/users: create (409, 400, type 0 needs admin), list, read without password, update, password, key, delete', async () => {
   const server = await startAuthServer();
   const admin = server.key({ admin: true });
-  const creator = server.key({ create_user: true });
+  const creator = server.key({ create_user: true, read: ['app'] });
   const post = (body: unknown, key = creator): ReturnType<typeof request> => request(`${server.url}/users`, { headers: withKey(key), body });
 
   assert.deepEqual((await post({ username: 'bob', password: 'pw', team: 'ops' })).json(), { ok: true });
@@ -125,7 +126,8 @@ test('/users: create (409, 400, type 0 needs admin), list, read without password
     users: [{ username: 'bob', user_type: 1, key: null, team: 'ops' }, { username: 'root', user_type: 0, key: admin }],
   });
   assert.equal((await request(`${server.url}/users`, { headers: withKey(creator) })).status, 403, 'listing users needs admin');
-  assert.deepEqual((await request(`${server.url}/users/bob`, { headers: withKey(creator) })).json(), { username: 'bob', user_type: 1, key: null, team: 'ops' });
+  // Only admins see other users' keys.
+  assert.deepEqual((await request(`${server.url}/users/bob`, { headers: withKey(creator) })).json(), { username: 'bob', user_type: 1, team: 'ops' });
   assert.equal((await request(`${server.url}/users/nobody`, { headers: withKey(creator) })).status, 404);
 
   const bobKey = server.key({ read: ['app'] });
@@ -139,7 +141,7 @@ test('/users: create (409, 400, type 0 needs admin), list, read without password
 
   // PUT replaces password, type and extras; an absent key keeps the bound key.
   assert.deepEqual((await request(`${server.url}/users/bob`, { method: 'PUT', headers: withKey(creator), body: { password: 'third', username: 'ignored', team: 'dev' } })).json(), { ok: true });
-  assert.deepEqual((await request(`${server.url}/users/bob`, { headers: withKey(creator) })).json(), { username: 'bob', user_type: 1, key: bobKey, team: 'dev' });
+  assert.deepEqual((await request(`${server.url}/users/bob`, { headers: withKey(admin) })).json(), { username: 'bob', user_type: 1, key: bobKey, team: 'dev' });
   assert.equal((await request(`${server.url}/users/bob`, { method: 'PUT', headers: withKey(creator), body: { team: 'x' } })).status, 400);
   assert.equal((await request(`${server.url}/users/nobody`, { method: 'PUT', headers: withKey(creator), body: { password: 'x' } })).status, 404);
 
