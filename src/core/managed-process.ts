@@ -46,10 +46,20 @@ export interface ManagedProcessOptions {
   slot: number;
   gracefulTimeout: number;
   stopSignal: NodeJS.Signals | number;
+  /** Bound of the unread input per stream (default DEFAULT_STDIN_LIMIT). */
+  stdinLimit?: number;
 }
 
 /** The exit status reported for a process whose spawn failed (the shell's "command not found"). */
 export const SPAWN_FAILED_STATUS: ExitStatus = Object.freeze({ exitStatus: 127, termSignal: 0 });
+
+/**
+ * Bytes written to a process's stdin (or a custom stream) and not read by it
+ * yet, beyond which further writes are refused (503 `stdin_full`) or, for
+ * websocket writers, held back (the socket is paused until the process reads).
+ * A write into an empty queue is always taken (the transports bound its size).
+ */
+export const DEFAULT_STDIN_LIMIT = 1024 * 1024;
 
 /** How long to wait, after the process exited, for its pipes to drain before giving up on them. */
 const PIPE_DRAIN_TIMEOUT_MS = 2000;
@@ -201,22 +211,22 @@ export class ManagedProcess {
     return this.#exited;
   }
 
-  /** Write to stdin (no stream / `stdin`) or to a custom stream. */
+  /**
+   * Write to stdin (no stream / `stdin`) or to a custom stream. Resolves once
+   * the data is handed to the OS; refused with 503 `stdin_full` when the
+   * process has not read the previous input yet (see DEFAULT_STDIN_LIMIT).
+   */
   write(data: Buffer | string, stream?: string): Promise<void> {
-    let target: Writable | NodeJS.WritableStream | null | undefined;
-    if (stream === undefined || stream === 'stdin') {
-      if (!this.redirectInput) {
-        throw new ForbiddenError('forbidden_write', `process ${this.pid} (${this.name}) does not accept input: its job has redirect_input = false`);
-      }
-      target = this.#child?.stdin;
-    } else {
-      target = this.#custom.get(stream);
-      if (!target) throw new NotFoundError('stream_not_found', `process ${this.pid} (${this.name}) has no stream '${stream}'`);
-    }
-    if (!target || !this.active) {
+    const writable = this.#inputTarget(stream);
+    if (!writable || !this.active) {
       return Promise.reject(new GafferError('GAFFER_ERR_PROCESS_EXITED', 410, 'process_exited', `process ${this.pid} (${this.name}) has exited`));
     }
-    const writable = target as Writable;
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (this.#isFull(writable, size)) {
+      return Promise.reject(new GafferError('GAFFER_ERR_STDIN_FULL', 503, 'stdin_full',
+        `process ${this.pid} (${this.name}) has not read the ${writable.writableLength} bytes of input already sent ` +
+        `(limit ${this.#stdinLimit} bytes): retry once it has read them`));
+    }
     return new Promise((resolve, reject) => {
       writable.write(data, (err) => (err ? reject(new GafferError('GAFFER_ERR_WRITE_FAILED', 500, 'EIO', `writing to process ${this.pid} failed: ${err.message}`, { cause: err })) : resolve()));
     });
@@ -227,6 +237,60 @@ export class ManagedProcess {
     this.exit = SPAWN_FAILED_STATUS;
     this.#outputListeners.clear();
     this.#resolveExited(SPAWN_FAILED_STATUS);
+  }
+
+  /** Bytes written to stdin (or `stream`) that the process has not read yet. */
+  pendingInput(stream?: string): number {
+    return this.#inputTarget(stream)?.writableLength ?? 0;
+  }
+
+  /** True when a write of `size` bytes would be refused as `stdin_full` now. */
+  isInputFull(size: number, stream?: string): boolean {
+    const writable = this.#inputTarget(stream);
+    return writable !== undefined && this.active && this.#isFull(writable, size);
+  }
+
+  /** Resolves once the unread input of stdin (or `stream`) has been read, or the process has exited. */
+  inputDrained(stream?: string): Promise<void> {
+    const writable = this.#inputTarget(stream);
+    if (!writable || !this.active || writable.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      // 'drain' comes only after a write found the buffer past its high-water mark; below it, poll.
+      const poll = writable.writableNeedDrain ? undefined : setInterval(() => {
+        if (writable.writableLength === 0 || !this.active) done();
+      }, 20);
+      const done = (): void => {
+        clearInterval(poll);
+        writable.off('drain', done);
+        writable.off('close', done);
+        resolve();
+      };
+      writable.on('drain', done);
+      writable.on('close', done);
+      void this.#exited.then(done);
+    });
+  }
+
+  get #stdinLimit(): number {
+    return this.#options.stdinLimit ?? DEFAULT_STDIN_LIMIT;
+  }
+
+  #isFull(writable: Writable, size: number): boolean {
+    const pending = writable.writableLength;
+    return pending > 0 && pending + size > this.#stdinLimit;
+  }
+
+  // The writable behind stdin or a custom stream (undefined once gone); 403/404 for a stream that cannot be written.
+  #inputTarget(stream: string | undefined): Writable | undefined {
+    if (stream === undefined || stream === 'stdin') {
+      if (!this.redirectInput) {
+        throw new ForbiddenError('forbidden_write', `process ${this.pid} (${this.name}) does not accept input: its job has redirect_input = false`);
+      }
+      return this.#child?.stdin ?? undefined;
+    }
+    const target = this.#custom.get(stream);
+    if (!target) throw new NotFoundError('stream_not_found', `process ${this.pid} (${this.name}) has no stream '${stream}'`);
+    return target as unknown as Writable;
   }
 
   #wireStreams(child: ChildProcess, outLabel: string | undefined, errLabel: string | undefined): void {

@@ -7,6 +7,7 @@ import type { UpgradeRouter } from '../httpkit/upgrade.js';
 import { AUTH_REQUIRED, parseAuthMessage, type KeyInfo } from '../protocol/auth.js';
 import { CONNECTION_ERROR_ID, decodeFrame, encodeErrorFrame, encodeFrame, newFrameId } from './channel-frames.js';
 import { authenticateSocket } from './permissions.js';
+import { pacedInput, type PacedWrite } from './paced-input.js';
 import type { RouteDeps } from './route-support.js';
 import { WS_ERROR_CLOSE_CODE, closeOnExit, sendBounded } from './ws-support.js';
 
@@ -103,7 +104,10 @@ function openChannel(ws: WebSocket, deps: RouteDeps, pidText: string, stream: st
   });
   ws.once('close', unsubscribe);
   closeOnExit(ws, proc.exited);
-  return (message) => onClientFrame(message, streams, proc, deps, send);
+  // Writes are paced: the socket is paused while the process has not read its pending input.
+  const target = streams.write === 'stdin' ? undefined : streams.write;
+  const write = pacedInput(ws, proc, (data) => deps.manager().send(proc.pid, data, target), target);
+  return (message) => onClientFrame(message, streams, write, send);
 }
 
 // Reading needs read permission on the job, writing write permission (403 `FORBIDDEN`).
@@ -116,7 +120,7 @@ function checkChannelRights(deps: RouteDeps, caller: KeyInfo, proc: ManagedProce
 }
 
 // A client frame: only `message` frames carry data to write; each gets a response or an error frame.
-function onClientFrame(data: Buffer, streams: ChannelStreams, proc: ManagedProcess, deps: RouteDeps, send: (frame: Buffer) => void): void {
+function onClientFrame(data: Buffer, streams: ChannelStreams, write: PacedWrite, send: (frame: Buffer) => void): void {
   let frame;
   try {
     frame = decodeFrame(data);
@@ -132,11 +136,8 @@ function onClientFrame(data: Buffer, streams: ChannelStreams, proc: ManagedProce
     send(encodeErrorFrame(frame.id, 'EPERM', 403));
     return;
   }
-  const target = streams.write === 'stdin' ? undefined : streams.write;
   const id = frame.id;
-  Promise.resolve()
-    .then(() => deps.manager().send(proc.pid, frame.body, target))
-    .then(() => send(encodeFrame('response', id, 'OK')), () => send(encodeErrorFrame(id, 'EIO', 500)));
+  write(frame.body, (result) => result.then(() => send(encodeFrame('response', id, 'OK')), () => send(encodeErrorFrame(id, 'EIO', 500))));
 }
 
 function eperm(message: string): ForbiddenError {

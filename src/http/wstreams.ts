@@ -1,6 +1,7 @@
 // 0.4 `ws://HOST/wstreams/<pid>`: every client message goes to the process
 // stdin; every chunk of its first redirect_output label comes back as one
-// text message. The socket closes when the process exits.
+// text message. The socket closes when the process exits. Input is paced:
+// while the process has not read its pending input, the socket is paused.
 import { StringDecoder } from 'node:string_decoder';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
@@ -9,6 +10,7 @@ import type { ManagedProcess } from '../core/managed-process.js';
 import type { UpgradeRouter } from '../httpkit/upgrade.js';
 import { AUTH_REQUIRED, parseAuthMessage, type KeyInfo } from '../protocol/auth.js';
 import { authenticateSocket } from './permissions.js';
+import { pacedInput } from './paced-input.js';
 import type { RouteDeps } from './route-support.js';
 import { WS_ERROR_CLOSE_CODE, closeOnExit, sendBounded } from './ws-support.js';
 
@@ -51,10 +53,11 @@ function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps
   });
   ws.once('close', unsubscribe);
   closeOnExit(ws, proc.exited);
+  const write = pacedInput(ws, proc, (data) => manager.send(proc.pid, data));
   return (message) => {
-    Promise.resolve().then(() => manager.send(proc.pid, message)).catch((err: unknown) => {
+    write(message, (result) => result.catch((err: unknown) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ error: isGafferError(err) ? err.reason : 'EIO' }));
-    });
+    }));
   };
 }
 
