@@ -7,7 +7,12 @@ import sockjs, { type Connection } from 'sockjs';
 import type { EventListener } from '../core/event-bus.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { LOOKUPD_FEED_PREFIX } from '../protocol/lookupd.js';
+import { cutSockjsConnection, sockjsBacklog } from '../httpkit/sockjs-backlog.js';
+import { DEFAULT_LOOKUPD_LIMITS } from './limits.js';
 import type { Registry } from './registry.js';
+
+/** SockJS close code sent to a feed client cut for not keeping up. */
+export const FEED_TOO_SLOW_CODE = 4008;
 
 export interface EventFeedOptions {
   logger?: Logger;
@@ -15,6 +20,9 @@ export interface EventFeedOptions {
   heartbeatMs?: number;
   /** SockJS session expiry after its last connection (default 5 s). */
   disconnectDelayMs?: number;
+  /** Unsent bytes / queued messages a client may hold before it is cut (default 8 MiB / 10000). */
+  maxBacklogBytes?: number;
+  maxBacklogMessages?: number;
 }
 
 /** `sockjs.Server#middleware`: handles a request or upgrade of its prefix and returns true, else false. */
@@ -27,11 +35,16 @@ export class EventFeed {
   readonly #connections = new Set<Connection>();
   readonly #handler: SockjsHandler;
   readonly #listener: EventListener;
+  readonly #maxBytes: number;
+  readonly #maxMessages: number;
+  #cut = 0;
   #closed = false;
 
   constructor(registry: Registry, options: EventFeedOptions = {}) {
     this.#registry = registry;
     this.#logger = options.logger ?? silentLogger;
+    this.#maxBytes = options.maxBacklogBytes ?? DEFAULT_LOOKUPD_LIMITS.maxClientBacklogBytes;
+    this.#maxMessages = options.maxBacklogMessages ?? DEFAULT_LOOKUPD_LIMITS.maxClientBacklogMessages;
     const server = sockjs.createServer({
       prefix: LOOKUPD_FEED_PREFIX,
       heartbeat_delay: options.heartbeatMs ?? 25_000,
@@ -51,6 +64,11 @@ export class EventFeed {
 
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Clients cut so far because they did not keep up. */
+  get cutClients(): number {
+    return this.#cut;
   }
 
   /** Serve a request under `/lookup`; false when the path is not the feed's. */
@@ -84,7 +102,18 @@ export class EventFeed {
     conn.on('close', () => this.#connections.delete(conn));
   }
 
+  // Every client gets the message; one whose unsent backlog passes the limits is cut (as gafferd's feeds do).
   #broadcast(message: string): void {
-    for (const conn of this.#connections) conn.write(message);
+    for (const conn of [...this.#connections]) {
+      conn.write(message);
+      const backlog = sockjsBacklog(conn);
+      if (backlog.bytes > this.#maxBytes || backlog.messages > this.#maxMessages) {
+        this.#connections.delete(conn);
+        this.#cut += 1;
+        this.#logger.warn(`lookupd feed: client ${conn.remoteAddress} is too slow (${backlog.bytes} bytes / ${backlog.messages} messages unsent, ` +
+          `limits ${this.#maxBytes} / ${this.#maxMessages}); disconnecting it`);
+        cutSockjsConnection(conn, FEED_TOO_SLOW_CODE, 'client too slow');
+      }
+    }
   }
 }

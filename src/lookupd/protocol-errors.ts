@@ -44,6 +44,16 @@ export function jobAlreadyRegistered(nodeName: string, jobName: string): Lookupd
     `REGISTER_JOB refused: node '${nodeName}' already registered job '${jobName}'`);
 }
 
+export function tooManyJobs(nodeName: string, max: number): LookupdProtocolError {
+  return new LookupdProtocolError('TOO_MANY_JOBS', 429, LOOKUPD_REASONS.tooManyJobs,
+    `REGISTER_JOB refused: node '${nodeName}' already registered ${max} jobs, the most this lookupd accepts per node (--max-jobs-per-node)`);
+}
+
+export function tooManyPids(nodeName: string, max: number): LookupdProtocolError {
+  return new LookupdProtocolError('TOO_MANY_PIDS', 429, LOOKUPD_REASONS.tooManyPids,
+    `REGISTER_PROCESS refused: node '${nodeName}' already registered ${max} pids, the most this lookupd accepts per node (--max-pids-per-node)`);
+}
+
 export function jobNotFound(nodeName: string, jobName: string): LookupdProtocolError {
   return new LookupdProtocolError('JOB_NOT_FOUND', 404, jobNotFoundReason(jobName),
     `process registration refused: node '${nodeName}' has not registered job '${jobName}'; send REGISTER_JOB first`);

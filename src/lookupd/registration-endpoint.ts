@@ -9,15 +9,18 @@ import { isGafferError } from '../errors.js';
 import { parseMessage } from './parse-message.js';
 import type { Registry } from './registry.js';
 import type { RemoteNode } from './remote-node.js';
+import { DEFAULT_LOOKUPD_LIMITS } from './limits.js';
 
 /** Default time a node may stay silent (no pong, no message) before it is dropped. */
 export const DEFAULT_PING_TIMEOUT_MS = 30_000;
 
-/** Largest accepted frame; registration messages are tiny (ws closes bigger ones with 1009). */
-export const REGISTRATION_MAX_PAYLOAD = 64 * 1024;
+/** Largest accepted frame by default; registration messages are tiny (ws closes bigger ones with 1009). */
+export const REGISTRATION_MAX_PAYLOAD = DEFAULT_LOOKUPD_LIMITS.maxMessageBytes;
 
 export interface RegistrationEndpointOptions {
   pingTimeoutMs?: number;
+  /** Unsent reply bytes a node may hold before it is disconnected (default 8 MiB). */
+  maxBacklogBytes?: number;
   logger?: Logger;
 }
 
@@ -32,6 +35,7 @@ export class RegistrationEndpoint {
   readonly #registry: Registry;
   readonly #logger: Logger;
   readonly #pingTimeoutMs: number;
+  readonly #maxBacklog: number;
   readonly #connections = new Map<WebSocket, Connection>();
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
@@ -40,6 +44,7 @@ export class RegistrationEndpoint {
     this.#registry = registry;
     this.#logger = options.logger ?? silentLogger;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+    this.#maxBacklog = options.maxBacklogBytes ?? DEFAULT_LOOKUPD_LIMITS.maxClientBacklogBytes;
   }
 
   /** Number of open registration websockets. */
@@ -123,6 +128,12 @@ export class RegistrationEndpoint {
   #reply(ws: WebSocket, reply: LookupdReply): void {
     if (ws.readyState !== ws.OPEN) return;
     ws.send(JSON.stringify(reply));
+    // A node that sends without reading its replies would grow lookupd without bound: cut it.
+    if (ws.bufferedAmount > this.#maxBacklog) {
+      const label = this.#connections.get(ws)?.node.label ?? 'a node';
+      this.#logger.warn(`lookupd: node ${label} does not read its replies (${ws.bufferedAmount} bytes unsent, limit ${this.#maxBacklog}); disconnecting it`);
+      ws.terminate();
+    }
   }
 
   // One timer for all connections: ping each, terminate those silent for longer than the timeout.

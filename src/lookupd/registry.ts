@@ -5,8 +5,9 @@ import { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
 import type { LookupdEvent } from '../protocol/lookupd.js';
 import {
-  alreadyIdentified, identityExists, jobAlreadyRegistered, jobNotFound, notIdentified,
+  alreadyIdentified, identityExists, jobAlreadyRegistered, jobNotFound, notIdentified, tooManyJobs, tooManyPids,
 } from './protocol-errors.js';
+import { DEFAULT_LOOKUPD_LIMITS } from './limits.js';
 import { RemoteNode } from './remote-node.js';
 import {
   findJobSources, listJobs, listNodes, listSessions, type RegistryView,
@@ -19,6 +20,10 @@ export interface RegistryOptions {
   logger?: Logger;
   /** Clock, for tests. */
   now?: () => number;
+  /** Jobs one node may register (default 1000). */
+  maxJobsPerNode?: number;
+  /** Pids one node may register over all its jobs (default 10000). */
+  maxPidsPerNode?: number;
 }
 
 /** Nodes in connection order, with their registrations; the single source of truth of a lookupd. */
@@ -27,11 +32,15 @@ export class Registry implements RegistryView {
   readonly events: EventBus;
   readonly #nodes = new Map<number, RemoteNode>();
   readonly #now: () => number;
+  readonly #maxJobs: number;
+  readonly #maxPids: number;
   #nextId = 1;
 
   constructor(options: RegistryOptions = {}) {
     this.events = new EventBus({ logger: options.logger });
     this.#now = options.now ?? Date.now;
+    this.#maxJobs = options.maxJobsPerNode ?? DEFAULT_LOOKUPD_LIMITS.maxJobsPerNode;
+    this.#maxPids = options.maxPidsPerNode ?? DEFAULT_LOOKUPD_LIMITS.maxPidsPerNode;
   }
 
   /** Connected nodes, identified or not, in connection order. */
@@ -76,6 +85,7 @@ export class Registry implements RegistryView {
   registerJob(node: RemoteNode, jobName: string): void {
     const nodeName = this.#identifiedName(node, 'REGISTER_JOB');
     if (node.findJob(jobName)) throw jobAlreadyRegistered(nodeName, jobName);
+    if (node.jobCount >= this.#maxJobs) throw tooManyJobs(nodeName, this.#maxJobs);
     node.addJob(jobName);
     this.#publish({ event: 'add_job', node: node.identifiedInfo(), job_name: jobName });
   }
@@ -95,7 +105,9 @@ export class Registry implements RegistryView {
     const job = node.findJob(jobName);
     if (!job) throw jobNotFound(nodeName, jobName);
     if (job.pids.has(pid)) return;
+    if (node.pidCount >= this.#maxPids) throw tooManyPids(nodeName, this.#maxPids);
     job.pids.add(pid);
+    node.pidCount += 1;
     this.#publish({ event: 'add_process', node: node.identifiedInfo(), job_name: job.jobName, pid });
   }
 
@@ -105,6 +117,7 @@ export class Registry implements RegistryView {
     const job = node.findJob(jobName);
     if (!job) throw jobNotFound(nodeName, jobName);
     if (!job.pids.delete(pid)) return;
+    node.pidCount -= 1;
     this.#publish({ event: 'remove_process', node: node.identifiedInfo(), job_name: job.jobName, pid });
   }
 

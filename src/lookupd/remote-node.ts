@@ -28,6 +28,8 @@ export class RemoteNode {
   version: string | null = null;
   /** Time of the last message received (ms since epoch). */
   updated: number;
+  /** Pids registered over all jobs (kept by the Registry, for the per-node bound). */
+  pidCount = 0;
   /** sessionid -> canonical key -> job, both in registration order. */
   readonly sessions = new Map<string, Map<string, RemoteJob>>();
 
@@ -76,8 +78,15 @@ export class RemoteNode {
   removeJob(job: RemoteJob): void {
     const session = this.sessions.get(job.sessionid);
     if (!session) return;
-    session.delete(job.key);
+    if (session.delete(job.key)) this.pidCount -= job.pids.size;
     if (session.size === 0) this.sessions.delete(job.sessionid);
+  }
+
+  /** Number of registered jobs. */
+  get jobCount(): number {
+    let n = 0;
+    for (const session of this.sessions.values()) n += session.size;
+    return n;
   }
 
   /** Every job, session by session. */

@@ -12,7 +12,9 @@ import { LOOKUPD_DEFAULT_PORT, LOOKUPD_FEED_PREFIX, LOOKUPD_WS_PATH } from '../p
 import { formatAddress, parseAddress, type ListenAddress } from '../util/address.js';
 import { EventFeed } from './event-feed.js';
 import { createLookupdRequestListener } from './http-api.js';
-import { REGISTRATION_MAX_PAYLOAD, RegistrationEndpoint } from './registration-endpoint.js';
+import { RegistrationEndpoint } from './registration-endpoint.js';
+import { DEFAULT_LOOKUPD_LIMITS, type LookupdLimits } from './limits.js';
+import { isLoopbackHost } from './exposure.js';
 import { Registry } from './registry.js';
 
 export interface LookupdTlsOptions {
@@ -33,6 +35,8 @@ export interface LookupdServerOptions {
   pingTimeoutMs?: number;
   /** SockJS timings of the `/lookup` feed. */
   feed?: { heartbeatMs?: number; disconnectDelayMs?: number };
+  /** Message size, per-node registrations and client backlog bounds (docs/lookupd.md → Limits). */
+  limits?: Partial<LookupdLimits>;
   logger?: Logger;
 }
 
@@ -61,12 +65,15 @@ export class LookupdServer {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
     this.#bind = typeof options.bind === 'object' ? options.bind : parseAddress(options.bind ?? `0.0.0.0:${LOOKUPD_DEFAULT_PORT}`, LOOKUPD_DEFAULT_PORT);
-    this.registry = new Registry({ logger: this.#logger });
-    this.#endpoint = new RegistrationEndpoint(this.registry, { pingTimeoutMs: options.pingTimeoutMs, logger: this.#logger });
-    this.#feed = new EventFeed(this.registry, { logger: this.#logger, ...options.feed });
+    const limits: LookupdLimits = { ...DEFAULT_LOOKUPD_LIMITS, ...options.limits };
+    this.registry = new Registry({ logger: this.#logger, maxJobsPerNode: limits.maxJobsPerNode, maxPidsPerNode: limits.maxPidsPerNode });
+    this.#endpoint = new RegistrationEndpoint(this.registry, { pingTimeoutMs: options.pingTimeoutMs, logger: this.#logger, maxBacklogBytes: limits.maxClientBacklogBytes });
+    this.#feed = new EventFeed(this.registry, {
+      logger: this.#logger, ...options.feed, maxBacklogBytes: limits.maxClientBacklogBytes, maxBacklogMessages: limits.maxClientBacklogMessages,
+    });
     this.#onRequest = createLookupdRequestListener(this.registry, this.#feed, this.#logger);
     // Upgrades by path: the SockJS feed does its own handshakes, `/ws` is a registration websocket.
-    this.#upgrades = new UpgradeRouter({ logger: this.#logger, maxPayload: REGISTRATION_MAX_PAYLOAD });
+    this.#upgrades = new UpgradeRouter({ logger: this.#logger, maxPayload: limits.maxMessageBytes });
     this.#upgrades.addRaw((path) => isUnderPrefix(path, LOOKUPD_FEED_PREFIX), (req, socket, head) => {
       if (!this.#feed.handleUpgrade(req, socket, head)) abortHandshake(socket, 404, 'resource_not_found');
     });
@@ -112,11 +119,23 @@ export class LookupdServer {
         const scheme = this.isTls ? 'https' : 'http';
         const where = this.addresses().map((a) => (a.kind === 'unix' ? formatAddress(a) : `${scheme}://${formatAddress(a)}`));
         this.#logger.info(`gaffer_lookupd listening on ${where.join(', ')}`);
+        this.#warnIfExposed();
         resolve();
       };
       if (this.#bind.kind === 'unix') this.#server.listen({ path: this.#bind.path, backlog }, ready);
       else this.#server.listen({ host: this.#bind.host, port: this.#bind.port, backlog }, ready);
     });
+  }
+
+  // Anyone who can reach a non-loopback listener can register nodes and read the directory unless
+  // client certificates are required (--cacert): say so at start-up.
+  #warnIfExposed(): void {
+    if (this.#options.tls?.ca !== undefined) return;
+    const exposed = this.addresses().filter((a) => a.kind === 'tcp' && !isLoopbackHost(a.host));
+    if (exposed.length === 0) return;
+    this.#logger.warn(`gaffer_lookupd listens on ${exposed.map(formatAddress).join(', ')}, beyond loopback, without client certificates: ` +
+      'any host that can reach it can register nodes and read the directory. Bind to 127.0.0.1 (--bind) or require client ' +
+      'certificates (--certfile, --keyfile and --cacert), or restrict access with a firewall');
   }
 
   /** Bound addresses (the real port when bound to port 0). */

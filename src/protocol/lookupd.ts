@@ -57,6 +57,8 @@ export const LOOKUPD_REASONS = {
   notIdentified: 'need to send IDENTIFY message first',
   alreadyIdentified: 'already identified',
   identityExists: 'identity exists',
+  tooManyJobs: 'too_many_jobs',
+  tooManyPids: 'too_many_pids',
 } as const;
 
 /** `job '<job_name>' is already registered` */

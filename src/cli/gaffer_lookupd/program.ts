@@ -12,6 +12,11 @@ export interface LookupdCliOptions {
   certfile?: string;
   keyfile?: string;
   cacert?: string;
+  /** Bounds (docs/lookupd.md → Limits); absent = the defaults. */
+  maxMessageSize?: number;
+  maxJobsPerNode?: number;
+  maxPidsPerNode?: number;
+  maxClientBacklog?: number;
 }
 
 export interface CliOutput {
@@ -32,6 +37,10 @@ export function buildProgram(io: CliOutput): Command {
     .option('--certfile <CERTFILE>', 'TLS certificate (enables HTTPS/WSS)')
     .option('--keyfile <KEYFILE>', 'TLS private key')
     .option('--cacert <CACERT>', 'CA used to verify client certificates')
+    .option('--max-message-size <BYTES>', 'largest registration message (default 64K)', parseSize)
+    .option('--max-jobs-per-node <N>', 'jobs one node may register (default 1000)', parsePositive)
+    .option('--max-pids-per-node <N>', 'pids one node may register (default 10000)', parsePositive)
+    .option('--max-client-backlog <BYTES>', 'unsent data a node or feed client may hold before it is cut (default 8M)', parseSize)
     .helpOption('-h, --help', 'show this help message and exit')
     .allowExcessArguments(false)
     .exitOverride()
@@ -45,7 +54,8 @@ export function buildProgram(io: CliOutput): Command {
 export function parseLookupdArgs(argv: string[], io: CliOutput): LookupdCliOptions {
   const program = buildProgram(io);
   program.parse(argv);
-  const o = program.opts<{ v?: boolean; daemon?: boolean; pidfile?: string; bind: string; backlog: number; certfile?: string; keyfile?: string; cacert?: string }>();
+  const o = program.opts<{ v?: boolean; daemon?: boolean; pidfile?: string; bind: string; backlog: number; certfile?: string; keyfile?: string; cacert?: string;
+    maxMessageSize?: number; maxJobsPerNode?: number; maxPidsPerNode?: number; maxClientBacklog?: number }>();
   return {
     verbose: o.v === true,
     daemon: o.daemon === true,
@@ -55,7 +65,28 @@ export function parseLookupdArgs(argv: string[], io: CliOutput): LookupdCliOptio
     certfile: o.certfile,
     keyfile: o.keyfile,
     cacert: o.cacert,
+    maxMessageSize: o.maxMessageSize,
+    maxJobsPerNode: o.maxJobsPerNode,
+    maxPidsPerNode: o.maxPidsPerNode,
+    maxClientBacklog: o.maxClientBacklog,
   };
+}
+
+function parsePositive(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new InvalidArgumentError(`expected a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+// A byte count: a positive integer with an optional K, M or G (1024-based).
+function parseSize(value: string): number {
+  const m = /^(\d+)\s*([kmg]?)i?b?$/i.exec(value.trim());
+  const n = m ? Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]! : 0;
+  if (!(n >= 1)) throw new InvalidArgumentError(`expected a size in bytes such as 65536, 64K or 8M, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 function parseBacklog(value: string): number {

@@ -7,7 +7,7 @@ import type { LookupdCliOptions } from './program.js';
 
 /** Turn checked command-line options into LookupdServerOptions (reads the TLS files). */
 export function resolveServerOptions(cli: LookupdCliOptions): LookupdServerOptions {
-  const options: LookupdServerOptions = { bind: cli.bind, backlog: cli.backlog };
+  const options: LookupdServerOptions = { bind: cli.bind, backlog: cli.backlog, limits: limitsOf(cli) };
   const tlsGiven = cli.certfile !== undefined || cli.keyfile !== undefined || cli.cacert !== undefined;
   if (!tlsGiven) return options;
   if (cli.certfile === undefined) throw new ConfigError('missing key "certfile" in ssl_options');
@@ -17,6 +17,16 @@ export function resolveServerOptions(cli: LookupdCliOptions): LookupdServerOptio
   const ca = cli.cacert === undefined ? undefined : readPem('cacert', cli.cacert);
   options.tls = { cert, key, ca };
   return options;
+}
+
+// Only the flags given: the server fills in the defaults.
+function limitsOf(cli: LookupdCliOptions): LookupdServerOptions['limits'] {
+  const limits: NonNullable<LookupdServerOptions['limits']> = {};
+  if (cli.maxMessageSize !== undefined) limits.maxMessageBytes = cli.maxMessageSize;
+  if (cli.maxJobsPerNode !== undefined) limits.maxJobsPerNode = cli.maxJobsPerNode;
+  if (cli.maxPidsPerNode !== undefined) limits.maxPidsPerNode = cli.maxPidsPerNode;
+  if (cli.maxClientBacklog !== undefined) limits.maxClientBacklogBytes = cli.maxClientBacklog;
+  return limits;
 }
 
 function readPem(option: string, path: string): Buffer {
