@@ -81,11 +81,33 @@ export function sendError(res: ServerResponse, err: unknown, logger: HttpLogger,
     sendJson(res, 500, { error: 'internal_error', errno: 500, reason: 'internal_error' });
     return;
   }
-  // No `Connection: close` on a 413: closing while the client still sends would reset the
-  // connection and lose this answer; body.ts discards the rest of the body instead.
   const headers: Record<string, string> = {};
+  if (err.status === 413) closeAfterBody(res);
   // Errors may carry response headers (`Allow` for a 405, `Upgrade` for a 426).
   const extra = err.details?.headers;
   if (typeof extra === 'object' && extra !== null) Object.assign(headers, extra);
   sendJson(res, err.status, { error: err.reason, errno: err.status, reason: err.reason }, headers);
+}
+
+/**
+ * A 413 is answered while the client may still be sending the body. Node
+ * would close the connection right after the answer (always for clients that
+ * sent `Connection: close`), and closing a socket with unread data resets it:
+ * the client would lose the answer. So the connection is kept open while the
+ * rest of the body is discarded (body.ts, up to DISCARD_LIMIT), then ended.
+ */
+function closeAfterBody(res: ServerResponse): void {
+  const req = res.req;
+  res.shouldKeepAlive = true;
+  res.removeHeader('Connection');
+  let pending = req.complete ? 1 : 2;
+  const done = (): void => {
+    if (--pending === 0) req.socket.end();
+  };
+  res.once('finish', done);
+  if (!req.complete) {
+    req.once('end', done);
+    // Nothing reads a body that was refused before its first byte was read: discard it here.
+    if (req.listenerCount('data') === 0) req.resume();
+  }
 }
