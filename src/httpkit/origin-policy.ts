@@ -5,6 +5,7 @@
 // configured server name (DNS rebinding). Clients that send neither header
 // (curl, the CLIs, the original Python clients) are not affected.
 import type { IncomingMessage } from 'node:http';
+import { hostname } from 'node:os';
 import { ForbiddenError } from '../errors.js';
 import { hostNameOf, isLoopbackAddress, isLoopbackName, normalizeOrigin } from '../util/origins.js';
 import { CORS_ALLOW_HEADERS, CORS_ALLOW_METHODS } from './respond.js';
@@ -26,6 +27,8 @@ export interface OriginPolicyOptions {
   allowedOrigins?: readonly string[];
   /** Extra `Host` names accepted on loopback connections. */
   serverNames?: readonly string[];
+  /** This machine's name, also accepted (default os.hostname()): an attacker's page cannot be served under it. */
+  machineName?: string;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -69,7 +72,8 @@ export class OriginPolicy implements RequestPolicy {
     }
     this.#origins = origins;
     this.#anyOrigin = any;
-    this.#serverNames = new Set((options.serverNames ?? []).map((n) => hostNameOf(n)));
+    const machine = options.machineName ?? hostname();
+    this.#serverNames = new Set([...(options.serverNames ?? []), ...(machine === '' ? [] : [machine])].map((n) => hostNameOf(n)));
   }
 
   check(req: IncomingMessage, guarded: boolean): void {

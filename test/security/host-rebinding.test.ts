@@ -3,7 +3,7 @@
 // unix-socket listeners are exempt.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { errorBody, request } from '../helpers/http.js';
@@ -25,7 +25,8 @@ test('a Host that is not a loopback name is refused on a loopback listener (requ
   assert.deepEqual([rebound.status, rebound.json()], [403, refused]);
   const upgrade = await tryWebSocket(`${wsUrl}/channel/websocket`, { Host: `evil.example:${port}` });
   assert.deepEqual(upgrade.opened ? 'opened' : [upgrade.status, upgrade.body], [403, refused]);
-  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.1.2.3:${port}`, `app.localhost:${port}`, 'LOCALHOST', `[::1]:${port}`]) {
+  const machine = `${hostname()}:${port}`;
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.1.2.3:${port}`, `app.localhost:${port}`, 'LOCALHOST', `[::1]:${port}`, machine]) {
     assert.equal((await request(`${url}/jobs`, { headers: { Host: host } })).status, 200, host);
   }
   assert.deepEqual(manager.jobs(), []);
