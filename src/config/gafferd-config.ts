@@ -14,6 +14,7 @@ import {
 import { readConfigTree } from './config-tree.js';
 import type { ConfiguredJob } from './configured-job.js';
 import { applyGafferdOverrides, type GafferdOverrides } from './gafferd-overrides.js';
+import { parseOriginListValue, parseServerNameListValue } from './origin-values.js';
 import type { IniSection } from './ini-document.js';
 import { buildJobs, isJobSectionName } from './job-sections.js';
 import { SectionReader } from './section-reader.js';
@@ -82,6 +83,10 @@ export interface GafferdConfig {
   broadcastAddress: string | undefined;
   lookupdAddresses: string[];
   requireKey: boolean;
+  /** Browser origins allowed cross-origin (`[gaffer] allowed_origins` + `--allow-origin`), canonical; `*` = any. */
+  allowedOrigins: string[];
+  /** Extra Host names accepted on loopback listeners (`[gaffer] server_names`). */
+  serverNames: string[];
   ssl: SslConfig;
   lookupSsl: LookupSslConfig;
   auth: AuthConfig;
@@ -109,7 +114,8 @@ export interface LoadGafferdConfigOptions {
 }
 
 const GAFFER_KEYS = ['http_endpoints', 'bind', 'backlog', 'plugins_dir', 'plugin_dir', 'include', 'include_dir', 'daemonize',
-  'pidfile', 'error_log', 'log_level', 'broadcast_address', 'lookupd_address*', 'require_key'];
+  'pidfile', 'error_log', 'log_level', 'broadcast_address', 'lookupd_address*', 'require_key',
+  'allowed_origins', 'server_names'];
 const ENDPOINT_KEYS = ['bind', 'backlog', 'certfile', 'keyfile'];
 const SSL_KEYS = ['certfile', 'keyfile', 'ca_certs', 'cert_reqs'];
 const LOOKUP_SSL_KEYS = ['certfile', 'keyfile', 'ca_certs'];
@@ -157,6 +163,8 @@ export async function loadGafferdConfig(file: string | undefined, options: LoadG
     broadcastAddress: gaffer?.read('broadcast_address', parseHttpUrlValue),
     lookupdAddresses: [],
     requireKey: gaffer?.read('require_key', parseBooleanValue) ?? false,
+    allowedOrigins: gaffer?.read('allowed_origins', parseOriginListValue) ?? [],
+    serverNames: gaffer?.read('server_names', parseServerNameListValue) ?? [],
     ssl: readSsl(reader('ssl'), SSL_KEYS),
     lookupSsl: readSsl(reader('lookup_ssl'), LOOKUP_SSL_KEYS),
     auth: readAuth(reader('auth'), configDir),

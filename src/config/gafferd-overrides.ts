@@ -6,6 +6,7 @@ import {
   ExpectedValue, LOG_LEVELS, parseBacklogValue, parseHttpUrlValue, parseListenAddressValue, type LogLevel,
 } from './config-values.js';
 import type { GafferdConfig } from './gafferd-config.js';
+import { parseOriginValue } from './origin-values.js';
 
 /** Command-line values; `undefined` = not given. */
 export interface GafferdOverrides {
@@ -25,6 +26,8 @@ export interface GafferdOverrides {
   cacert?: string;
   clientCertfile?: string;
   clientKeyfile?: string;
+  /** `--allow-origin` (repeatable): added to `[gaffer] allowed_origins`. */
+  allowOrigins?: string[];
   /** `-p`: wins over `[gaffer] plugins_dir`. */
   pluginsDir?: string;
 }
@@ -44,6 +47,9 @@ export function applyGafferdOverrides(config: GafferdConfig, overrides: GafferdO
   }
   if (overrides.broadcastAddress !== undefined) {
     out.broadcastAddress = option('--broadcast-address', overrides.broadcastAddress, parseHttpUrlValue);
+  }
+  if (overrides.allowOrigins !== undefined) {
+    out.allowedOrigins = [...new Set([...config.allowedOrigins, ...overrides.allowOrigins.map((o) => option('--allow-origin', o, parseOriginValue))])];
   }
   if (overrides.certfile !== undefined) out.ssl.certfile = overrides.certfile;
   if (overrides.keyfile !== undefined) out.ssl.keyfile = overrides.keyfile;

@@ -15,6 +15,7 @@ import { parseJobPolicy } from '../core/job-policy.js';
 import { parseJobName } from '../util/names.js';
 import { ConfigError } from '../errors.js';
 import { HttpServerApp } from '../http/server-app.js';
+import { OriginPolicy } from '../httpkit/origin-policy.js';
 import { Authenticator } from '../auth/authenticator.js';
 import type { HttpListenerConfig } from '../http/listeners.js';
 import type { ListenAddress } from '../util/address.js';
@@ -54,6 +55,7 @@ export class Daemon {
   readonly #logger: DaemonLogger;
   #pidfile: Pidfile | undefined;
   #http: HttpServerApp | undefined;
+  #originPolicy: OriginPolicy | undefined;
   #record: ChildRecord | undefined;
   #auth: Authenticator | undefined;
   #webhooks: Webhooks | undefined;
@@ -122,7 +124,10 @@ export class Daemon {
       });
       // With keys required, a broken key store fails the start instead of every request.
       if (config.requireKey) this.#auth.open();
-      this.#http = new HttpServerApp({ listeners: toListeners(config), logger: this.#logger, authenticator: this.#auth });
+      this.#originPolicy = new OriginPolicy({ allowedOrigins: config.allowedOrigins, serverNames: config.serverNames });
+      this.#http = new HttpServerApp({
+        listeners: toListeners(config), logger: this.#logger, authenticator: this.#auth, originPolicy: this.#originPolicy,
+      });
       await this.manager.addApplication(this.#http, { critical: true });
       // Order: HTTP, SockJS channel, webhooks, plugins; they stop in reverse, so webhooks still
       // deliver the last stop/exit events.
@@ -228,6 +233,10 @@ export class Daemon {
     if (next.requireKey !== before.requireKey) {
       this.#auth?.setRequired(next.requireKey);
       this.#logger.info(`API keys are now ${next.requireKey ? 'required' : 'not required'}`);
+    }
+    if (JSON.stringify([next.allowedOrigins, next.serverNames]) !== JSON.stringify([before.allowedOrigins, before.serverNames])) {
+      this.#originPolicy?.update({ allowedOrigins: next.allowedOrigins, serverNames: next.serverNames });
+      this.#logger.info(`allowed origins: ${next.allowedOrigins.join(', ') || '(same-origin only)'}; server names: ${next.serverNames.join(', ') || '(loopback names only)'}`);
     }
     if (JSON.stringify(next.lookupdAddresses) !== JSON.stringify(before.lookupdAddresses)) {
       this.#logger.warn('the lookupd addresses changed in the configuration; restart gafferd to register with the new ones');

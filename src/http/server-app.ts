@@ -5,8 +5,9 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import type { Manager } from '../core/manager.js';
 import { GafferError } from '../errors.js';
 import { DEFAULT_JSON_LIMIT, DEFAULT_STDIN_LIMIT } from '../httpkit/body.js';
-import { createRequestListener, type MountHandler } from '../httpkit/dispatcher.js';
+import { createRequestListener, type Mount, type MountHandler } from '../httpkit/dispatcher.js';
 import { DEFAULT_FEED_BUFFER_LIMIT, FeedRegistry } from '../httpkit/feeds.js';
+import { OriginPolicy } from '../httpkit/origin-policy.js';
 import { Router } from '../httpkit/router.js';
 import { UpgradeRouter, type RawUpgradeHandler, type UpgradePredicate } from '../httpkit/upgrade.js';
 import { formatAddress, type ListenAddress } from '../util/address.js';
@@ -39,6 +40,12 @@ export interface HttpServerAppOptions {
    */
   authenticator?: Authenticator;
   limits?: Partial<HttpLimits>;
+  /**
+   * Which browser origins and Host names are accepted (docs/security.md);
+   * default: same-origin pages only, loopback names only. Owned by the
+   * caller, which may `update` it (reload).
+   */
+  originPolicy?: OriginPolicy;
 }
 
 export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = {
@@ -65,7 +72,7 @@ export class HttpServerApp implements Application {
   readonly #logger: Logger;
   readonly #feeds: FeedRegistry;
   readonly #upgrades: UpgradeRouter;
-  readonly #mounts: Array<{ prefix: string; handler: MountHandler }> = [];
+  readonly #mounts: Mount[] = [];
   readonly #onRequest: ReturnType<typeof createRequestListener>;
   readonly #connections = new ConnectionTracker();
   #manager: Manager | undefined;
@@ -84,7 +91,8 @@ export class HttpServerApp implements Application {
     const router: HttpRouter = new Router();
     registerRoutes(router, deps);
     if (auth) registerAuthRoutes(router, deps, auth);
-    this.#upgrades = new UpgradeRouter({ logger: this.#logger, maxPayload: limits.wsMessage });
+    const policy = options.originPolicy ?? new OriginPolicy();
+    this.#upgrades = new UpgradeRouter({ logger: this.#logger, maxPayload: limits.wsMessage, policy });
     registerWstreams(this.#upgrades, deps);
     registerPidChannel(this.#upgrades, deps);
     const authorize = auth ? authorizeWith(auth) : options.authorize;
@@ -92,6 +100,7 @@ export class HttpServerApp implements Application {
       router,
       logger: this.#logger,
       mounts: this.#mounts,
+      policy,
       before: (ctx, auth) => checkPermission(authorize, ctx, auth),
     });
   }
@@ -150,9 +159,13 @@ export class HttpServerApp implements Application {
     return this.#servers;
   }
 
-  /** Requests whose path is `prefix` or below go to `handler` before the routes (CORS headers already set). */
-  mount(prefix: string, handler: MountHandler): void {
-    this.#mounts.push({ prefix, handler });
+  /**
+   * Requests whose path is `prefix` or below go to `handler` before the
+   * routes (origin checked, CORS headers already set). `guarded`: its GETs
+   * may act too, so cross-site ones are refused as well.
+   */
+  mount(prefix: string, handler: MountHandler, options: { guarded?: boolean } = {}): void {
+    this.#mounts.push({ prefix, handler, guarded: options.guarded === true });
   }
 
   /** Upgrade requests whose path satisfies `predicate` go to `handler` before the websocket endpoints. */

@@ -1,16 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { BadRequestError, GafferError } from '../errors.js';
+import { MAX_JSON_DEPTH, exceedsJsonDepth } from '../util/json-depth.js';
 
 /** Default limit of a JSON request body. */
 export const DEFAULT_JSON_LIMIT = 1024 * 1024;
 /** Default limit of a raw stdin write (`POST /streams/<pid>/stdin`). */
 export const DEFAULT_STDIN_LIMIT = 8 * 1024 * 1024;
 /**
- * A body over its limit is still read and discarded up to this many bytes,
- * so that clients which only read the response after sending everything get
- * the 413; beyond it the connection is closed right away.
+ * A body over its limit gets its 413 at once; the rest is still read and
+ * discarded up to this many bytes in all, so that the connection is not
+ * reset under the answer (clients that read only after sending everything
+ * get it too); beyond it the connection is closed.
  */
-export const DISCARD_LIMIT = 64 * 1024 * 1024;
+export const DISCARD_LIMIT = 256 * 1024 * 1024;
 
 /** The body exceeded its limit: 413 `body_too_large`. */
 export class BodyTooLargeError extends GafferError {
@@ -41,11 +43,6 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
       resolve(Buffer.alloc(0));
       return;
     }
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > DISCARD_LIMIT) {
-      reject(new BodyTooLargeError(limit));
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -54,18 +51,27 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
       settled = true;
       fn();
     };
+    // Over the limit: answer now (the caller sends the 413) and keep discarding what still comes.
+    const refuse = (): void => {
+      chunks.length = 0;
+      settle(() => reject(new BodyTooLargeError(limit)));
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > DISCARD_LIMIT) {
-        settle(() => reject(new BodyTooLargeError(limit)));
+        refuse();
+        req.destroy();
         return;
       }
-      if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
+      if (settled) return;
+      if (size > limit) refuse();
+      else chunks.push(chunk);
     });
-    req.once('end', () => settle(() => (size > limit ? reject(new BodyTooLargeError(limit)) : resolve(Buffer.concat(chunks)))));
+    req.once('end', () => settle(() => resolve(Buffer.concat(chunks))));
     req.once('error', (err) => settle(() => reject(new BadRequestError('bad_request', `reading the request body failed: ${err.message}`, { cause: err }))));
     req.once('close', () => settle(() => reject(new BadRequestError('bad_request', 'the client closed the connection before sending the whole body'))));
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) refuse();
   });
 }
 
@@ -83,6 +89,9 @@ export async function readJson(req: IncomingMessage, options: ReadJsonOptions): 
   if (text.trim() === '') {
     if (options.allowEmpty) return undefined;
     throw new BadRequestError(options.reason, 'the request body is empty: expected a JSON document');
+  }
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) {
+    throw new BadRequestError('json_too_deep', `the request body nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep; send a flatter document`);
   }
   try {
     return JSON.parse(text) as unknown;

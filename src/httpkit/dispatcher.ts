@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GafferError, NotFoundError } from '../errors.js';
 import { splitPath } from './path-pattern.js';
-import { applyCors, sendError, sendReply, type HttpLogger, type Reply } from './respond.js';
+import { PUBLIC_READ_POLICY, type RequestPolicy } from './origin-policy.js';
+import { sendError, sendReply, type HttpLogger, type Reply } from './respond.js';
 import type { Router } from './router.js';
 
 /** What a route handler receives. */
@@ -21,11 +22,20 @@ export type RouteHandler = (ctx: RequestContext) => Reply | undefined | Promise<
 /** A handler for every request under a path prefix (plugin sites, SockJS). */
 export type MountHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
+/** A mounted prefix; `guarded`: its GETs may act too (SockJS transports), so cross-site ones are refused. */
+export interface Mount {
+  prefix: string;
+  handler: MountHandler;
+  guarded?: boolean;
+}
+
 export interface DispatcherOptions<M> {
   router: Router<RouteHandler, M>;
   logger: HttpLogger;
   /** Mounted prefixes, checked before the router (in order). */
-  mounts?: ReadonlyArray<{ prefix: string; handler: MountHandler }>;
+  mounts?: ReadonlyArray<Mount>;
+  /** Which browser requests are refused and which CORS headers are sent (default: PUBLIC_READ_POLICY). */
+  policy?: RequestPolicy;
   /** Runs before a route's handler with its metadata (permission checks); throwing refuses the request. */
   before?: (ctx: RequestContext, meta: M) => void | Promise<void>;
 }
@@ -37,8 +47,8 @@ export function isUnderPrefix(pathname: string, prefix: string): boolean {
 }
 
 /**
- * Build the `request` listener: CORS headers on every response, `OPTIONS`
- * → 204, mounted prefixes, then the router (404 `resource_not_found`, 405
+ * Build the `request` listener: the policy's check (403 before anything
+ * acts), its CORS headers, `OPTIONS` → 204, mounted prefixes, then the router (404 `resource_not_found`, 405
  * `method_not_allowed` with `Allow`). Every error thrown by a handler goes
  * through `sendError`, the one place errors become responses.
  */
@@ -49,13 +59,7 @@ export function createRequestListener<M>(options: DispatcherOptions<M>): (req: I
 }
 
 async function dispatch<M>(options: DispatcherOptions<M>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  applyCors(req, res);
   const method = (req.method ?? 'GET').toUpperCase();
-  if (method === 'OPTIONS') {
-    res.writeHead(204);
-    res.end();
-    return;
-  }
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://localhost');
@@ -63,6 +67,14 @@ async function dispatch<M>(options: DispatcherOptions<M>, req: IncomingMessage, 
     throw new GafferError('GAFFER_ERR_BAD_REQUEST', 400, 'bad_request', `invalid request target ${JSON.stringify(req.url)}`);
   }
   const mount = options.mounts?.find((m) => isUnderPrefix(url.pathname, m.prefix));
+  const policy = options.policy ?? PUBLIC_READ_POLICY;
+  policy.check(req, mount?.guarded === true);
+  for (const [name, value] of Object.entries(policy.corsHeaders(req))) res.setHeader(name, value);
+  if (method === 'OPTIONS') {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
   if (mount) {
     await mount.handler(req, res, url);
     return;

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { isGafferError } from '../errors.js';
 
 /** The logging surface httpkit needs (structurally the core Logger). */
@@ -28,23 +28,6 @@ export function empty(status: number): Reply {
 
 export const CORS_ALLOW_METHODS = 'POST, GET, PUT, DELETE, OPTIONS';
 export const CORS_ALLOW_HEADERS = 'X-Requested-With, X-HTTP-Method-Override, Content-Type, Accept, Authorization, X-Api-Key';
-
-/** The CORS headers every response carries (http-api.md → Conventions). */
-export function corsHeaders(origin: string | undefined): Record<string, string> {
-  return {
-    'Access-Control-Allow-Origin': origin === undefined || origin === '' || origin === 'null' ? '*' : origin,
-    'Access-Control-Allow-Methods': CORS_ALLOW_METHODS,
-    'Access-Control-Max-Age': '86400',
-    'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
-    'Access-Control-Allow-Credentials': 'true',
-  };
-}
-
-/** Set the CORS headers on a response before anything else is written. */
-export function applyCors(req: IncomingMessage, res: ServerResponse): void {
-  const origin = req.headers.origin;
-  for (const [name, value] of Object.entries(corsHeaders(Array.isArray(origin) ? origin[0] : origin))) res.setHeader(name, value);
-}
 
 /** Write a JSON response (`Content-Type: application/json`). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -98,10 +81,33 @@ export function sendError(res: ServerResponse, err: unknown, logger: HttpLogger,
     sendJson(res, 500, { error: 'internal_error', errno: 500, reason: 'internal_error' });
     return;
   }
-  // A 413 may leave part of the body unread: don't reuse the connection.
-  const headers: Record<string, string> = err.status === 413 ? { Connection: 'close' } : {};
+  const headers: Record<string, string> = {};
+  if (err.status === 413) closeAfterBody(res);
   // Errors may carry response headers (`Allow` for a 405, `Upgrade` for a 426).
   const extra = err.details?.headers;
   if (typeof extra === 'object' && extra !== null) Object.assign(headers, extra);
   sendJson(res, err.status, { error: err.reason, errno: err.status, reason: err.reason }, headers);
+}
+
+/**
+ * A 413 is answered while the client may still be sending the body. Node
+ * would close the connection right after the answer (always for clients that
+ * sent `Connection: close`), and closing a socket with unread data resets it:
+ * the client would lose the answer. So the connection is kept open while the
+ * rest of the body is discarded (body.ts, up to DISCARD_LIMIT), then ended.
+ */
+function closeAfterBody(res: ServerResponse): void {
+  const req = res.req;
+  res.shouldKeepAlive = true;
+  res.removeHeader('Connection');
+  let pending = req.complete ? 1 : 2;
+  const done = (): void => {
+    if (--pending === 0) req.socket.end();
+  };
+  res.once('finish', done);
+  if (!req.complete) {
+    req.once('end', done);
+    // Nothing reads a body that was refused before its first byte was read: discard it here.
+    if (req.listenerCount('data') === 0) req.resume();
+  }
 }

@@ -1,6 +1,8 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { isGafferError } from '../errors.js';
+import type { RequestPolicy } from './origin-policy.js';
 import { compilePattern, matchPattern, splitPath, type PathMatch, type PathPattern } from './path-pattern.js';
 import type { HttpLogger } from './respond.js';
 
@@ -41,9 +43,12 @@ export class UpgradeRouter {
   readonly #raw: Array<{ predicate: UpgradePredicate; handler: RawUpgradeHandler }> = [];
   readonly #rawSockets = new Set<Duplex>();
   readonly #logger: HttpLogger;
+  readonly #policy: RequestPolicy | undefined;
 
-  constructor(options: { logger: HttpLogger; maxPayload?: number }) {
+  /** `policy`: every upgrade is checked (guarded) before any handler sees it; refusals get the error's status. */
+  constructor(options: { logger: HttpLogger; maxPayload?: number; policy?: RequestPolicy }) {
     this.#logger = options.logger;
+    this.#policy = options.policy;
     this.#wss = new WebSocketServer({ noServer: true, clientTracking: true, maxPayload: options.maxPayload ?? 16 * 1024 * 1024 });
   }
 
@@ -67,6 +72,14 @@ export class UpgradeRouter {
       segments = splitPath(url.pathname);
     } catch {
       abortHandshake(socket, 400, 'bad_request');
+      return;
+    }
+    try {
+      this.#policy?.check(req, true);
+    } catch (err) {
+      if (!isGafferError(err)) throw err;
+      this.#logger.debug(`upgrade ${url.pathname} refused: ${err.message}`);
+      abortHandshake(socket, err.status, err.reason);
       return;
     }
     try {

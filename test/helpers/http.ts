@@ -98,9 +98,9 @@ export interface OpenStream {
 }
 
 /** GET a feed and keep reading it. */
-export function openStream(url: string): Promise<OpenStream> {
+export function openStream(url: string, options: { headers?: Record<string, string> } = {}): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { agent: false }, (res) => {
+    const req = httpRequest(url, { agent: false, headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];
       let byteCount = 0;
       const waiters = new Set<() => void>();

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WebSocket } from 'ws';
+import { OriginPolicy } from '../../src/httpkit/origin-policy.js';
 import { fixtureCmd } from '../helpers/paths.js';
 import { nextEvent } from '../helpers/events.js';
 import { errorBody, openStream, request, startServer } from '../helpers/http.js';
@@ -15,8 +16,8 @@ test('GET /, /ping, /version', async () => {
   assert.deepEqual((await request(`${url}/version`)).json(), { name: 'gaffer', version: '0.5.2' });
 });
 
-test('CORS headers on successes, errors and feeds; OPTIONS on any route is 204', async () => {
-  const { url } = await startServer();
+test('CORS headers on successes, errors and feeds for an allowed origin only; OPTIONS on any route is 204', async () => {
+  const { url } = await startServer({ originPolicy: new OriginPolicy({ allowedOrigins: ['https://dashboard.example'] }) });
   const origin = { Origin: 'https://dashboard.example' };
   for (const path of ['/', '/processes/nope', '/jobs/x/y/numprocesses', '/no/such/route']) {
     const res = await request(`${url}${path}`, { headers: origin });
@@ -25,11 +26,13 @@ test('CORS headers on successes, errors and feeds; OPTIONS on any route is 204',
     assert.equal(res.headers['access-control-allow-methods'], 'POST, GET, PUT, DELETE, OPTIONS', path);
     assert.match(String(res.headers['access-control-allow-headers']), /X-Api-Key/);
   }
-  const feed = await openStream(`${url}/watch?feed=eventsource`);
-  assert.equal(feed.headers['access-control-allow-origin'], '*');
+  const feed = await openStream(`${url}/watch?feed=eventsource`, { headers: origin });
+  assert.equal(feed.headers['access-control-allow-origin'], 'https://dashboard.example');
   feed.close();
+  const plain = await request(`${url}/`);
+  assert.equal(plain.headers['access-control-allow-origin'], undefined, 'no CORS headers for clients that send no Origin');
   for (const path of ['/processes', '/jobs/default/web/state', '/1/signal', '/whatever']) {
-    const res = await request(`${url}${path}`, { method: 'OPTIONS' });
+    const res = await request(`${url}${path}`, { method: 'OPTIONS', headers: origin });
     assert.deepEqual([res.status, res.text, res.headers['access-control-max-age']], [204, '', '86400'], path);
   }
 });

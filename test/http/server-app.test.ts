@@ -159,8 +159,10 @@ test('extension points: mounted prefixes and raw upgrade handlers run before the
   app.addUpgradeHandler((pathname) => pathname.startsWith('/channel'), (req, socket, head) => {
     sockjs.handleUpgrade(req, socket, head, (ws) => ws.send('o'));
   });
-  const site = await request(`${url}/_plugin/dummy/index.html`, { headers: { Origin: 'http://x' } });
-  assert.deepEqual([site.status, site.text, site.headers['access-control-allow-origin']], [200, 'site /_plugin/dummy/index.html', 'http://x']);
+  const site = await request(`${url}/_plugin/dummy/index.html`, { headers: { Origin: url } });
+  assert.deepEqual([site.status, site.text, site.headers['access-control-allow-origin']], [200, 'site /_plugin/dummy/index.html', undefined]);
+  const foreign = await request(`${url}/_plugin/dummy/index.html`, { headers: { Origin: 'http://x' } });
+  assert.deepEqual([foreign.status, foreign.json()], [403, errorBody('origin_not_allowed', 403)], 'mounted sites are checked too');
   const broken = await request(`${url}/_plugin/broken/`);
   assert.deepEqual([broken.status, broken.json()], [500, errorBody('internal_error', 500)]);
   assert.deepEqual((await request(`${url}/_pluginx`)).json(), errorBody('resource_not_found', 404), 'prefixes match whole segments');

@@ -2,10 +2,11 @@
 // clients send (parsed into a typed message or an `invalid_msg` reason) and
 // the JSON texts the server answers with.
 import { AUTH_REQUIRED, parseAuthMessage } from '../../protocol/auth.js';
+import { exceedsJsonDepth } from '../../util/json-depth.js';
 
 /** Reasons of `gaffer:error` `invalid_msg` messages. */
 export type InvalidMessageReason =
-  | 'invalid_json' | 'event_missing' | 'data_missing' | 'topic_missing'
+  | 'invalid_json' | 'json_too_deep' | 'event_missing' | 'data_missing' | 'topic_missing'
   | 'cmd_name_missing' | 'cmd_identity_missing' | 'unknown_cmd';
 
 /** A command identity as the client sent it (echoed back as `id`). */
@@ -23,6 +24,7 @@ export function parseClientMessage(text: string): ClientMessage {
   const key = parseAuthMessage(text);
   if (key !== undefined) return { kind: 'auth', key };
   let message: unknown;
+  if (exceedsJsonDepth(text)) return { kind: 'invalid', reason: 'json_too_deep' };
   try {
     message = JSON.parse(text);
   } catch {

@@ -16,7 +16,7 @@ import { DEFAULT_BACKLOG_LIMITS, isBacklogged, releaseSessionTimer, type Backlog
 
 /** The part of the HTTP server application the channel plugs into (structurally HttpServerApp). */
 export interface ChannelHost {
-  mount(prefix: string, handler: MountHandler): void;
+  mount(prefix: string, handler: MountHandler, options?: { guarded?: boolean }): void;
   addUpgradeHandler(predicate: UpgradePredicate, handler: RawUpgradeHandler): void;
 }
 
@@ -86,7 +86,8 @@ export class SockJsChannel implements Application {
     this.#state = 'running';
     if (!this.#attached) {
       this.#attached = true;
-      this.#options.host.mount(this.#prefix, (req, res) => this.#onRequest(req, res));
+      // Guarded: SockJS's jsonp/htmlfile/eventsource transports open sessions with GETs.
+      this.#options.host.mount(this.#prefix, (req, res) => this.#onRequest(req, res), { guarded: true });
       this.#options.host.addUpgradeHandler((pathname) => isUnderPrefix(pathname, this.#prefix), (req, socket, head) => this.#onUpgrade(req, socket, head));
     }
   }

@@ -47,6 +47,7 @@ export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocati
     .option('--error-log <file>', 'log file (- = stderr)')
     .option('--log-level <level>', 'critical, error, warning, info or debug')
     .option('--require-key', 'require API keys')
+    .option('--allow-origin <origin>', 'let web pages of this origin (scheme://host[:port], or *) use the API (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--create-admin-user', 'create an admin user and key, print them and exit')
     .option('--username <user>', 'user name for --create-admin-user')
     .option('--password <password>', 'password for --create-admin-user')
@@ -81,6 +82,7 @@ export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocati
           clientCertfile: str('clientCertfile'),
           clientKeyfile: str('clientKeyfile'),
           pluginsDir: str('pluginsDir') ?? str('pluginDir'),
+          allowOrigins: o.allowOrigin as string[] | undefined,
         },
       };
     });
