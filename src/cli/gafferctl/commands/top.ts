@@ -1,0 +1,54 @@
+import { InvalidArgumentError } from 'commander';
+import type { CtlCommand } from '../context.js';
+import { isColorEnabled } from '../io.js';
+import { runTopPlain } from '../top/top-plain.js';
+import { TopTerminal } from '../top/top-terminal.js';
+import { runTopView } from '../top/top-view.js';
+
+export const TOP_DESCRIPTION = `A live view of gafferd's jobs and processes, like top: each job with its
+state, processes (running/target), CPU and memory, restarts and last exit,
+and under it each process with its OS pid, CPU, memory (RSS) and uptime.
+Updated live from gafferd's /channel (events, and the stats of every process).
+
+Keys: up/down (or j/k) select, + / - scale the selected job by one,
+r restart it, s stop or start it, t (or Enter) tail the output of the
+selected process (its job must set redirect_output), Esc closes the output,
+q (or Ctrl-C) quits. When gafferd goes away a notice replaces the status
+line and top reconnects. Colours follow NO_COLOR / FORCE_COLOR.
+
+When stdout (or stdin) is not a terminal, top prints a plain table every
+--interval seconds instead (with --json, one JSON object per snapshot),
+until interrupted or --iterations snapshots were printed.
+
+  $ gafferctl top
+  $ gafferctl top --interval 5 > top.log
+  $ gafferctl top -n 1 | cat`;
+
+export const topCommand: CtlCommand = {
+  name: 'top',
+  summary: 'a live full-screen view of jobs and processes (plain snapshots when not a terminal)',
+  description: TOP_DESCRIPTION,
+  configure: (cmd) => {
+    cmd.option('--interval <SECONDS>', 'seconds between snapshots when stdout is not a terminal', parseInterval, 2)
+      .option('-n, --iterations <N>', 'print N snapshots and exit (plain mode)', parseIterations);
+  },
+  async run(ctx, _args, opts) {
+    const client = await ctx.client();
+    const iterations = opts.iterations as number | undefined;
+    if (TopTerminal.isInteractive(ctx.io) && iterations === undefined && !ctx.json) {
+      return runTopView(client, ctx.io, { color: isColorEnabled(ctx.io.stdout, ctx.io.env) });
+    }
+    return runTopPlain(ctx, client, { intervalMs: (opts.interval as number) * 1000, iterations });
+  },
+};
+
+export function parseInterval(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0.1) throw new InvalidArgumentError(`expected a number of seconds >= 0.1, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parseIterations(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError(`expected a whole number >= 1, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
