@@ -79,9 +79,9 @@ test('top shows jobs and processes live; + scales up, r restarts, t tails the ou
     const [, pid, osPid] = /^> {3}(\d+) \(os (\d+)\)/m.exec(screen)!;
     await top.sendKeys(['t'], true);
     screen = await top.waitForScreen(new RegExp(`-- output of process ${pid} \\(default\\.ticker, os pid ${osPid}\\)[\\s\\S]*tick \\d+ from ${osPid}\\n[\\s\\S]*tick \\d+ from ${osPid}`));
-    assert.match(screen.trimEnd().split('\n').at(-1)!, /esc close output/);
+    assert.match(screen.trimEnd().split('\n').at(-1)!, /esc close  q quit/);
     await top.sendKeys(['Escape']);
-    await top.waitForScreen((s) => !s.includes('-- output of process') && /t tail output/.test(s));
+    await top.waitForScreen((s) => !s.includes('-- output of process') && /t tail  q quit/.test(s));
 
     await top.sendKeys(['Up']);
     await top.sendKeys(['s'], true);

@@ -55,8 +55,8 @@ export function decodeKeys(chunk: string): Array<{ text: string | undefined; key
   return keys;
 }
 
-export const HELP_LINE = 'up/down select  +/- scale  r restart  s stop/start  t tail output  q quit';
-export const TAIL_HELP_LINE = 'up/down select  +/- scale  r restart  s stop/start  t follow selected  esc close output  q quit';
+export const HELP_LINE = 'up/down select  +/- scale  r restart  s stop/start  t tail  q quit';
+export const TAIL_HELP_LINE = 'up/down select  +/- scale  r restart  s stop/start  t tail  esc close  q quit';
 
 /** The action of a key, or undefined for keys top ignores. */
 export function actionOfKey(text: string | undefined, key: Keypress | undefined): TopAction | undefined {
