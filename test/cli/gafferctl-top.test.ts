@@ -142,7 +142,7 @@ test('top shows a notice when gafferd goes away and reconnects when it is back',
   await second.stop();
 });
 
-test('top without a terminal prints a snapshot table every --interval seconds; -n, --json, bad options and no gafferd', async () => {
+test('top without a terminal prints a snapshot table every --interval seconds; -n, --json, gaffer top, bad options and no gafferd', async () => {
   const gafferd = await startGafferd({ config: TICKER_JOB });
   const client = new GafferClient({ endpoint: gafferd.url });
   try {
@@ -160,6 +160,10 @@ test('top without a terminal prints a snapshot table every --interval seconds; -
     const snapshot = JSON.parse(json.lines[0]!) as { time: string; jobs: Array<{ name: string; processes: Array<{ pid: number; os_pid: number }> }> };
     assert.equal(snapshot.jobs[0]!.name, 'default.ticker');
     assert.equal(snapshot.jobs[0]!.processes.length, 1);
+
+    const alias = await runCli('gaffer', ['-g', gafferd.url, 'top', '-n', '1']);
+    assert.equal(alias.code, 0, alias.stderr);
+    assert.match(alias.stdout, /^default\.ticker\s+running\s+1\/1\b/m, 'gaffer top is the same view');
 
     const follow = spawnCli('gafferctl', ['--connect', gafferd.url, 'top', '--interval', '0.2']);
     await follow.waitForLine(/^default\.ticker/);

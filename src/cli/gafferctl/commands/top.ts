@@ -1,6 +1,7 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { GafferClient } from '../../../client/gaffer-client.js';
 import type { CtlCommand } from '../context.js';
-import { isColorEnabled } from '../io.js';
+import { isColorEnabled, type CliIo } from '../io.js';
 import { runTopPlain } from '../top/top-plain.js';
 import { TopTerminal } from '../top/top-terminal.js';
 import { runTopView } from '../top/top-view.js';
@@ -28,19 +29,26 @@ export const topCommand: CtlCommand = {
   name: 'top',
   summary: 'a live full-screen view of jobs and processes (plain snapshots when not a terminal)',
   description: TOP_DESCRIPTION,
-  configure: (cmd) => {
-    cmd.option('--interval <SECONDS>', 'seconds between snapshots when stdout is not a terminal', parseInterval, 2)
-      .option('-n, --iterations <N>', 'print N snapshots and exit (plain mode)', parseIterations);
-  },
+  configure: configureTop,
   async run(ctx, _args, opts) {
-    const client = await ctx.client();
-    const iterations = opts.iterations as number | undefined;
-    if (TopTerminal.isInteractive(ctx.io) && iterations === undefined && !ctx.json) {
-      return runTopView(client, ctx.io, { color: isColorEnabled(ctx.io.stdout, ctx.io.env) });
-    }
-    return runTopPlain(ctx, client, { intervalMs: (opts.interval as number) * 1000, iterations });
+    return runTop(ctx.io, await ctx.client(), opts, ctx.json);
   },
 };
+
+/** The options of `top` (gafferctl top, gaffer top). */
+export function configureTop(cmd: Command): void {
+  cmd.option('--interval <SECONDS>', 'seconds between snapshots when stdout is not a terminal', parseInterval, 2)
+    .option('-n, --iterations <N>', 'print N snapshots and exit (plain mode)', parseIterations);
+}
+
+/** The full-screen view on a terminal (unless -n or --json), else plain snapshots. */
+export function runTop(io: CliIo, client: GafferClient, opts: Record<string, unknown>, json: boolean): Promise<number> {
+  const iterations = opts.iterations as number | undefined;
+  if (TopTerminal.isInteractive(io) && iterations === undefined && !json) {
+    return runTopView(client, io, { color: isColorEnabled(io.stdout, io.env) });
+  }
+  return runTopPlain(io, client, { intervalMs: (opts.interval as number) * 1000, iterations, json });
+}
 
 export function parseInterval(value: string): number {
   const n = Number(value);

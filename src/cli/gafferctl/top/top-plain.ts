@@ -4,21 +4,26 @@
 // notice on stderr and the next snapshot tries again.
 import { UnreachableError } from '../../../client/client-errors.js';
 import type { GafferClient } from '../../../client/gaffer-client.js';
-import type { CtlContext } from '../context.js';
+import type { CliIo } from '../io.js';
 import { TopModel } from './top-model.js';
 import { renderSnapshot } from './top-render.js';
 import { readAllJobs } from './top-snapshot.js';
 
 export interface TopPlainOptions {
   intervalMs: number;
+  /** One JSON object per snapshot. */
+  json: boolean;
   /** Stop after this many snapshots (undefined: until interrupted). */
   iterations?: number;
 }
 
-export async function runTopPlain(ctx: CtlContext, client: GafferClient, options: TopPlainOptions): Promise<number> {
+/** Print snapshots until interrupted (or `iterations` were printed); resolves with the exit status. */
+export async function runTopPlain(io: CliIo, client: GafferClient, options: TopPlainOptions): Promise<number> {
+  const out = (line: string): void => { io.stdout.write(`${line}\n`); };
+  const err = (line: string): void => { io.stderr.write(`${line}\n`); };
   let stopped = false;
   let wake: (() => void) | undefined;
-  const off = ctx.io.onSignal(() => {
+  const off = io.onSignal(() => {
     stopped = true;
     wake?.();
   });
@@ -39,19 +44,19 @@ export async function runTopPlain(ctx: CtlContext, client: GafferClient, options
       const model = new TopModel();
       try {
         await readAllJobs(client, model);
-      } catch (err) {
+      } catch (failure) {
         // The first snapshot reports an unreachable gafferd as an error; later ones wait for it to come back.
-        if (!(err instanceof UnreachableError) || n === 0 || err.isTls) throw err;
-        if (!lost) ctx.err(`gafferctl: lost the connection to gafferd at ${client.endpoint.display}; retrying every ${options.intervalMs / 1000} s...`);
+        if (!(failure instanceof UnreachableError) || n === 0 || failure.isTls) throw failure;
+        if (!lost) err(`top: lost the connection to gafferd at ${client.endpoint.display}; retrying every ${options.intervalMs / 1000} s...`);
         lost = true;
         continue;
       }
-      if (lost) ctx.err(`gafferctl: reconnected to gafferd at ${client.endpoint.display}`);
+      if (lost) err(`top: reconnected to gafferd at ${client.endpoint.display}`);
       lost = false;
-      if (ctx.json) ctx.out(JSON.stringify(snapshotJson(model)));
+      if (options.json) out(JSON.stringify(snapshotJson(model)));
       else {
-        if (n > 0) ctx.out('');
-        for (const line of renderSnapshot(model, client.endpoint.display)) ctx.out(line);
+        if (n > 0) out('');
+        for (const line of renderSnapshot(model, client.endpoint.display)) out(line);
       }
     }
     return 0;
@@ -64,7 +69,7 @@ export async function runTopPlain(ctx: CtlContext, client: GafferClient, options
 function snapshotJson(model: TopModel): Record<string, unknown> {
   return {
     time: new Date().toISOString(),
-    jobs: [...model.jobs.values()].map((job) => ({
+    jobs: [...model.jobs.values()].sort((a, b) => a.full.localeCompare(b.full)).map((job) => ({
       ...job.info,
       processes: model.processesOf(job.full).map((p) => ({ pid: p.pid, os_pid: p.osPid, create_time: p.createTime ?? null, once: p.once, stats: p.stats ?? null })),
     })),
