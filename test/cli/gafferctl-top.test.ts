@@ -125,14 +125,21 @@ test('top shows a crash-looping job (restarts, last exit status); NO_COLOR has n
   await coloured.kill();
 });
 
-test('top shows a notice when gafferd goes away and reconnects when it is back', async () => {
+test('top (full screen and plain) shows a notice when gafferd goes away and reconnects when it is back', async () => {
   const port = await freePort();
   const first = await startGafferd({ config: TICKER_JOB, args: ['--bind', `127.0.0.1:${port}`] });
   const top = await startTop(first.url);
+  const plain = spawnCli('gafferctl', ['--connect', first.url, 'top', '--interval', '0.2']);
   await top.waitForScreen(/^> default\.ticker\s+running/m);
+  await plain.waitForLine(/^default\.ticker\s+running/);
   await first.stop();
   await top.waitForScreen(/^! lost the connection to gafferd at http:\/\/127\.0\.0\.1:\d+; reconnecting\.\.\.$/m);
+  await plain.waitForErrLine(/^top: lost the connection to gafferd at http:\/\/127\.0\.0\.1:\d+; retrying every 0\.2 s\.\.\.$/);
   const second = await startGafferd({ config: `${TICKER_JOB}\n${CRASH_JOB}`, args: ['--bind', `127.0.0.1:${port}`] });
+  await plain.waitForErrLine(/^top: reconnected to gafferd at http:\/\/127\.0\.0\.1:\d+$/);
+  await plain.waitForLine(/^default\.crash\b/);
+  plain.kill('SIGTERM');
+  assert.equal((await plain.done).code, 0);
   const screen = await top.waitForScreen(/^reconnected to gafferd at http:\/\/127\.0\.0\.1:\d+$/m);
   assert.doesNotMatch(screen, /lost the connection/);
   await top.waitForScreen(/^[> ] default\.crash\b/m);

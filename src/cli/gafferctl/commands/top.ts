@@ -2,9 +2,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { GafferClient } from '../../../client/gaffer-client.js';
 import type { CtlCommand } from '../context.js';
 import { isColorEnabled, type CliIo } from '../io.js';
-import { runTopPlain } from '../top/top-plain.js';
-import { TopTerminal } from '../top/top-terminal.js';
-import { runTopView } from '../top/top-view.js';
 
 export const TOP_DESCRIPTION = `A live view of gafferd's jobs and processes, like top: each job with its
 state, processes (running/target), CPU and memory, restarts and last exit,
@@ -41,12 +38,18 @@ export function configureTop(cmd: Command): void {
     .option('-n, --iterations <N>', 'print N snapshots and exit (plain mode)', parseIterations);
 }
 
-/** The full-screen view on a terminal (unless -n or --json), else plain snapshots. */
-export function runTop(io: CliIo, client: GafferClient, opts: Record<string, unknown>, json: boolean): Promise<number> {
+/**
+ * The full-screen view on a terminal (unless -n or --json), else plain
+ * snapshots. Loaded on use, so the other commands start without ws.
+ */
+export async function runTop(io: CliIo, client: GafferClient, opts: Record<string, unknown>, json: boolean): Promise<number> {
   const iterations = opts.iterations as number | undefined;
+  const { TopTerminal } = await import('../top/top-terminal.js');
   if (TopTerminal.isInteractive(io) && iterations === undefined && !json) {
+    const { runTopView } = await import('../top/top-view.js');
     return runTopView(client, io, { color: isColorEnabled(io.stdout, io.env) });
   }
+  const { runTopPlain } = await import('../top/top-plain.js');
   return runTopPlain(io, client, { intervalMs: (opts.interval as number) * 1000, iterations, json });
 }
 
