@@ -17,8 +17,10 @@ test('dashboard: a crash-looping job shows its state, last exit status and resta
   await page.locator('#connection.pill-live').waitFor();
 
   const crash = page.locator('[data-job="default.crash"]');
-  await crash.locator('.badge', { hasText: /^(crash loop|backoff)$/ }).waitFor();
-  assert.ok(await crash.evaluate((el) => el.classList.contains('is-crashing')));
+  await page.locator('[data-job="default.crash"].is-crashing .badge', { hasText: /^(crash loop|backoff)$/ }).waitFor();
+  // Between two respawns the job has no process (`active` false) but is not stopped: Stop stays offered.
+  assert.equal(await crash.getByRole('button', { name: 'Stop', exact: true }).isEnabled(), true);
+  assert.equal(await crash.locator('.badge').textContent().then((t) => /^(crash loop|backoff)$/.test(t ?? '')), true);
   const line = crash.locator('.job-crash');
   await line.filter({ hasText: /^Last exit: exit status 3 \(process \d+\), \d+s ago · ([2-9]|\d\d+) restarts/ }).waitFor();
   assert.equal(await line.getAttribute('role'), 'status');

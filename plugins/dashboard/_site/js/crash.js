@@ -5,10 +5,18 @@
 import { formatUptime } from './dom.js';
 import { CRASH_LOOP_EXITS, CRASH_WINDOW_MS } from './store.js';
 
+/**
+ * Is the job stopped? gafferd's `state` says so when present (`stopped`, `idle`): `active` only
+ * means "has processes", which a crash-looping job waiting to respawn has not.
+ */
+export function isStopped(job) {
+  return job.state === undefined ? !job.active : job.state === 'stopped' || job.state === 'idle';
+}
+
 /** The badge: `{label, kind}` with kind running | stopped | flapping (crash loop). */
 export function jobState(job, now = Date.now()) {
   if (job.state === 'backoff') return { label: 'backoff', kind: 'flapping' };
-  if (!job.active) return { label: 'stopped', kind: 'stopped' };
+  if (isStopped(job)) return { label: 'stopped', kind: 'stopped' };
   if (job.nextRetry) return { label: 'crash loop', kind: 'flapping' };
   const recent = job.failuresSeen.filter((t) => now - t < CRASH_WINDOW_MS).length;
   if (job.restarts === undefined && recent >= CRASH_LOOP_EXITS) return { label: 'crash loop', kind: 'flapping' };

@@ -2,7 +2,7 @@
 // CPU and memory. Built once and updated in place, so menus and focus survive
 // the many updates a live page gets.
 import { SIGNALS, formatUptime, h, setText } from './dom.js';
-import { crashSummary, jobState } from './crash.js';
+import { crashSummary, isStopped, jobState } from './crash.js';
 
 export class JobCard {
   #actions;
@@ -76,15 +76,16 @@ export class JobCard {
     const state = jobState(job);
     setText(this.#badge, state.label);
     this.#badge.className = `badge badge-${state.kind}`;
-    this.el.classList.toggle('is-stopped', !job.active);
+    const stopped = isStopped(job);
+    this.el.classList.toggle('is-stopped', stopped);
     this.el.classList.toggle('is-crashing', state.kind === 'flapping');
     this.#showCrash(Date.now());
     setText(this.#counts, `${job.running - job.runningOut} / ${job.target} process${job.target === 1 ? '' : 'es'}${job.runningOut ? ` · ${job.runningOut} one-off` : ''}`);
     setText(this.#cmd, job.cmd);
     this.#cmd.title = job.cmd;
     if (document.activeElement !== this.#target) this.#target.value = String(job.target);
-    this.#startButton.disabled = job.active;
-    this.#stopButton.disabled = !job.active;
+    this.#startButton.disabled = !stopped;
+    this.#stopButton.disabled = stopped;
     const pids = new Set(processes.map((p) => p.pid));
     for (const [pid, row] of this.#rows) {
       if (!pids.has(pid)) {

@@ -41,6 +41,15 @@ export function jobState(job: TopJob): string {
   return job.info.state ?? (job.info.active ? 'running' : 'stopped');
 }
 
+/**
+ * Is the job stopped (so `s` starts it)? `active` only means "has processes", which a
+ * crash-looping job waiting to respawn has not; gafferd's `state` tells when present.
+ */
+export function isJobStopped(job: TopJob): boolean {
+  const state = job.info.state;
+  return state === undefined ? !job.info.active : state === 'stopped' || state === 'idle';
+}
+
 function stateStyle(state: string): Style {
   switch (state) {
     case 'running': case 'up': return 'green';

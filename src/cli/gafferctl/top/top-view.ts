@@ -9,6 +9,7 @@ import { actionOfKey, type Keypress, type TopAction } from './top-keys.js';
 import { TopModel, type TopJob } from './top-model.js';
 import { renderScreen } from './top-render.js';
 import { splitFullName } from './top-snapshot.js';
+import { isJobStopped } from './top-table.js';
 import { TopTerminal } from './top-terminal.js';
 
 const FRAME_MS = 100;
@@ -106,7 +107,7 @@ class TopController {
       case 'scale-down': this.#call(job, () => this.#client.scaleJob(sessionid, name, '-1'), (n) => `${job.full}: scaled to ${String(n)}`); return;
       case 'restart': this.#call(job, () => this.#client.setJobState(sessionid, name, 2), () => `${job.full}: restarted`); return;
       case 'toggle': {
-        const stop = job.info.active;
+        const stop = !isJobStopped(job);
         this.#call(job, () => this.#client.setJobState(sessionid, name, stop ? 0 : 1), () => `${job.full}: ${stop ? 'stopped' : 'started'}`);
       }
     }
