@@ -2,6 +2,7 @@
 // CPU and memory. Built once and updated in place, so menus and focus survive
 // the many updates a live page gets.
 import { SIGNALS, formatUptime, h, setText } from './dom.js';
+import { crashSummary, isStopped, jobState } from './crash.js';
 
 export class JobCard {
   #actions;
@@ -12,6 +13,8 @@ export class JobCard {
   #badge;
   #counts;
   #cmd;
+  #crash;
+  #job;
   #target;
   #startButton;
   #stopButton;
@@ -34,6 +37,7 @@ export class JobCard {
     this.#badge = h('span', { class: 'badge' });
     this.#counts = h('span', { class: 'job-counts' });
     this.#cmd = h('div', { class: 'job-cmd' });
+    this.#crash = h('div', { class: 'job-crash', role: 'status', hidden: true });
     this.#target = h('input', {
       class: 'input input-count', type: 'number', min: '0', inputmode: 'numeric', 'aria-label': `Number of processes of ${full}`,
       onchange: () => this.#setTarget(), onkeydown: (e) => { if (e.key === 'Enter') this.#setTarget(); },
@@ -45,7 +49,7 @@ export class JobCard {
     this.#empty = h('div', { class: 'no-procs' }, 'No process running.');
     this.el = h('article', { class: 'job', dataset: { job: full }, 'aria-label': `Job ${full}` },
       h('div', { class: 'job-head' },
-        h('div', { class: 'job-title' }, h('div', {}, h('div', {}, this.#name, ' ', this.#badge), this.#cmd)),
+        h('div', { class: 'job-title' }, h('div', {}, h('div', {}, this.#name, ' ', this.#badge), this.#cmd, this.#crash)),
         this.#counts,
         h('div', { class: 'job-controls' },
           h('span', { class: 'group' },
@@ -68,15 +72,20 @@ export class JobCard {
 
   /** Show the job's latest info. */
   update(job, processes) {
-    setText(this.#badge, job.active ? 'running' : 'stopped');
-    this.#badge.className = `badge ${job.active ? 'badge-running' : 'badge-stopped'}`;
-    this.el.classList.toggle('is-stopped', !job.active);
+    this.#job = job;
+    const state = jobState(job);
+    setText(this.#badge, state.label);
+    this.#badge.className = `badge badge-${state.kind}`;
+    const stopped = isStopped(job);
+    this.el.classList.toggle('is-stopped', stopped);
+    this.el.classList.toggle('is-crashing', state.kind === 'flapping');
+    this.#showCrash(Date.now());
     setText(this.#counts, `${job.running - job.runningOut} / ${job.target} process${job.target === 1 ? '' : 'es'}${job.runningOut ? ` · ${job.runningOut} one-off` : ''}`);
     setText(this.#cmd, job.cmd);
     this.#cmd.title = job.cmd;
     if (document.activeElement !== this.#target) this.#target.value = String(job.target);
-    this.#startButton.disabled = job.active;
-    this.#stopButton.disabled = !job.active;
+    this.#startButton.disabled = !stopped;
+    this.#stopButton.disabled = stopped;
     const pids = new Set(processes.map((p) => p.pid));
     for (const [pid, row] of this.#rows) {
       if (!pids.has(pid)) {
@@ -114,6 +123,14 @@ export class JobCard {
   /** Refresh the uptimes (called every second). */
   tick(now) {
     for (const row of this.#rows.values()) setText(row.uptime, formatUptime(row.proc.createTime, now));
+    this.#showCrash(now);
+  }
+
+  // The last exit, restarts and next retry of a job whose processes exited unexpectedly.
+  #showCrash(now) {
+    const text = this.#job ? crashSummary(this.#job, now) : '';
+    setText(this.#crash, text);
+    this.#crash.hidden = text === '';
   }
 
   #setTarget() {

@@ -120,6 +120,7 @@ function onEvent(data) {
       return;
     case 'exit':
       output.exited(data);
+      store.recordExit(data);
       store.removeProcess(data.pid);
       scheduleRefresh(data.name);
       return;

@@ -3,9 +3,15 @@
 // and refreshed when channel events say something changed.
 import { ApiError, jobPath } from './api.js';
 
+/** Failed exits within this window (at least CRASH_LOOP_EXITS of them) make a job "crash looping". */
+export const CRASH_WINDOW_MS = 60_000;
+export const CRASH_LOOP_EXITS = 2;
+
 export class Store {
   #api;
   #listeners;
+  /** Pids stopped on purpose (stop_process, reap): their exit is not a crash. */
+  #stopping = new Set();
   /** full name -> {full, sessionid, name, active, running, runningOut, target, cmd, pids} */
   jobs = new Map();
   /** pid -> {pid, job, osPid, createTime, once, labels, stopping, stats} */
@@ -48,6 +54,7 @@ export class Store {
       throw err;
     }
     const at = full.indexOf('.');
+    const prev = this.jobs.get(full);
     const job = {
       full,
       sessionid: full.slice(0, at),
@@ -58,6 +65,14 @@ export class Store {
       target: info.max_processes,
       cmd: [info.config?.cmd, ...(Array.isArray(info.config?.args) ? info.config.args : [])].filter(Boolean).join(' '),
       pids: info.processes,
+      // Newer gafferds report these (crash loops); otherwise the exits seen by this page stand in.
+      state: info.state,
+      restarts: typeof info.restarts === 'number' ? info.restarts : undefined,
+      lastExit: info.last_exit ?? undefined,
+      nextRetry: info.next_retry ?? undefined,
+      exitsSeen: prev?.exitsSeen ?? 0,
+      lastExitSeen: prev?.lastExitSeen,
+      failuresSeen: prev?.failuresSeen ?? [],
     };
     for (const proc of [...this.processes.values()]) {
       if (proc.job === full && !job.pids.includes(proc.pid)) this.removeProcess(proc.pid);
@@ -79,8 +94,26 @@ export class Store {
     this.#listeners.onProcessRemoved(proc);
   }
 
+  /**
+   * An `exit` event: unless the process was being stopped on purpose, count it
+   * as a restart of its job and remember it (time, status) for the crash line.
+   */
+  recordExit(event) {
+    const job = this.jobs.get(event.name);
+    const expected = this.#stopping.delete(event.pid);
+    if (!job || event.once || expected) return;
+    const now = Date.now();
+    job.exitsSeen += 1;
+    job.lastExitSeen = { pid: event.pid, os_pid: event.os_pid, exit_status: event.exit_status, term_signal: event.term_signal, time: now };
+    if (event.exit_status !== 0 || event.term_signal !== 0) {
+      job.failuresSeen = [...job.failuresSeen.filter((t) => now - t < CRASH_WINDOW_MS), now].slice(-10);
+    }
+  }
+
   /** A process is being stopped or reaped. */
   markStopping(pid) {
+    this.#stopping.add(pid);
+    if (this.#stopping.size > 10_000) this.#stopping.delete(this.#stopping.values().next().value);
     const proc = this.processes.get(pid);
     if (proc) proc.stopping = true;
     return proc;

@@ -22,6 +22,7 @@ import { scaleCommand } from './scale.js';
 import { sendCommand } from './send.js';
 import { startCommand } from './start.js';
 import { statsCommand } from './stats.js';
+import { topCommand } from './top.js';
 import { unloadCommand } from './unload.js';
 import { userAddCommand, userCommand, userDelCommand, userSetKeyCommand, userSetPasswordCommand } from './users.js';
 
@@ -43,7 +44,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
   {
     title: 'Jobs and processes on gafferd',
-    commands: [scaleCommand('ps:scale'), psInfoCommand, psStartCommand, psStopCommand, psKillCommand, psRunCommand, statsCommand, sendCommand, recvCommand],
+    commands: [scaleCommand('ps:scale'), psInfoCommand, psStartCommand, psStopCommand, psKillCommand, psRunCommand, statsCommand, topCommand, sendCommand, recvCommand],
   },
   { title: 'Cluster directory (gaffer_lookupd)', commands: [lookupCommand, ...LOOKUP_QUERIES] },
   {

@@ -17,6 +17,7 @@ import { statusCommand } from './status.js';
 import { stopCommand } from './stop.js';
 import { subCommand } from './sub.js';
 import { tailCommand } from './tail.js';
+import { topCommand } from './top.js';
 import { updateProcess } from './update-process.js';
 import { watchCommand } from './watch.js';
 
@@ -24,5 +25,5 @@ export const COMMANDS: readonly CtlCommand[] = [
   processes, addProcess, loadProcess, getProcess, updateProcess, delProcess,
   startCommand, stopCommand, restartCommand, addCommand, subCommand,
   statusCommand, runningCommand, numprocessesCommand, pidsCommand, killCommand,
-  watchCommand, listCommand, tailCommand,
+  watchCommand, listCommand, tailCommand, topCommand,
 ];
