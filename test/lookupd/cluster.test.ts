@@ -84,7 +84,9 @@ test('three managers keep two lookupds in sync; one lookupd down or restarted do
       addresses: [a.url, b.url, `${a.url}/`, ...(i === 2 ? [dead] : [])],
       broadcastAddress: `http://${name}.example:5000`,
       name,
-      pingInterval: 200,
+      // Long enough that a busy machine's stall does not make every link reconnect (and the
+      // directories empty for a moment); failover here comes from closed sockets, not pings.
+      pingInterval: 5000,
       reconnect: { minDelayMs: 20, maxDelayMs: 200 },
     });
     apps.push(app);
