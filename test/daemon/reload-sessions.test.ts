@@ -74,3 +74,18 @@ test('SIGHUP unloads and loads same-name jobs by session', async () => {
   assert.equal((await infoOf(d, 'third')).config.env.ROLE, 'third');
   assert.equal(await d.stop(), 0);
 });
+
+test('a job reload through the API (0.5 state 2, 0.4 _restart) restarts only the job of that session', async () => {
+  const d = await startGafferd({ config: [section('[process:web]', 'plain'), section('[process:app:web]', 'app')].join('\n') });
+  const plain = await pidsOf(d, 'default');
+  const app = await pidsOf(d, 'app');
+  const res = await fetch(`${d.url}/jobs/app/web/state`, { method: 'POST', body: '2' });
+  assert.equal(res.status, 202);
+  const reloaded = await until(() => pidsOf(d, 'app'), (p) => p.length === 1 && p[0] !== app[0], 'a fresh app.web process');
+  assert.deepEqual(await pidsOf(d, 'default'), plain, 'default.web untouched by the reload of app.web');
+  const legacy = await fetch(`${d.url}/processes/app.web/_restart`, { method: 'POST' });
+  assert.equal(legacy.status, 200);
+  await until(() => pidsOf(d, 'app'), (p) => p.length === 1 && p[0] !== reloaded[0], 'another fresh app.web process');
+  assert.deepEqual(await pidsOf(d, 'default'), plain, 'default.web untouched by the 0.4 restart of app.web');
+  assert.equal(await d.stop(), 0);
+});
