@@ -41,7 +41,7 @@ export function processInfo(job: Job, p: ManagedProcess): Record<string, unknown
     redirect_input: p.redirectInput,
     custom_streams: p.customStreams,
     active: p.active,
-    stopping: p.stopRequested,
+    stopping: job.leaving.has(p),
     ready: p.ready,
     slot: p.slot,
   };
