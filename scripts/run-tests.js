@@ -24,7 +24,10 @@ const files = findTests(root).filter((f) => filter.length === 0 || filter.some((
 const marker = randomUUID();
 const env = { ...process.env, GAFFER_TEST_RUN: marker, FORCE_COLOR: '0', NO_COLOR: '1' };
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...files], {
+// The timeout also bounds each whole file: on busy cores (a shared machine, CPU burners) the longest
+// files (CLI and gafferd tests, dozens of node start-ups) took over 120 s without any test hanging.
+// A hang is still caught sooner by the tests' own waits (15 s per awaited event).
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files], {
   stdio: 'inherit',
   env,
 });

@@ -2,6 +2,7 @@
 // matching event as JSON. Keys match the legacy stream exactly (`.` = every
 // legacy event); keys naming canonical-only types match canonical events.
 import { PORT_EVENTS } from '../protocol/events.js';
+import { fullNameOfLegacy } from '../util/names.js';
 import type { Application } from '../core/application.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Manager } from '../core/manager.js';
@@ -23,6 +24,12 @@ export interface WebhooksOptions extends Partial<DeliveryOptions> {
   /** How long `stop()` waits for queued events to be delivered (default 2 s). */
   drainMs?: number;
 }
+
+/**
+ * Legacy event types that gaffer 0.5 also emitted under the same name: their hooks get the full
+ * job name (`default.web`), as 0.5's webhooks sent it; the 0.4-only types keep the legacy name.
+ */
+const FULL_NAME_TYPES = new Set<string>(['start', 'stop', 'update', 'spawn', 'reap', 'exit', 'flap']);
 
 /** Canonical event types with no legacy equivalent: hooks on them get the canonical event. */
 const CANONICAL_ONLY = new Set<string>(['load', 'unload', 'stop_process', ...PORT_EVENTS]);
@@ -139,7 +146,8 @@ export class Webhooks implements Application {
   /** Hooks are kept across a reload; `reload(hooks)` replaces them. */
   restart(): void {}
 
-  readonly #onLegacy = (type: string, payload: EventPayload): void => {
+  readonly #onLegacy = (type: string, legacy: EventPayload): void => {
+    const payload = FULL_NAME_TYPES.has(type) && typeof legacy.name === 'string' ? { ...legacy, name: fullNameOfLegacy(legacy.name) } : legacy;
     this.#post(this.#hooks.get(type), type, payload);
     this.#post(this.#hooks.get('.'), type, payload);
   };

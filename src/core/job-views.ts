@@ -3,7 +3,7 @@ import { jobConfigToJSON } from './job-config.js';
 import type { Job } from './job.js';
 import type { ManagedProcess } from './managed-process.js';
 
-/** 0.5 job info, plus the port's `state`. */
+/** 0.5 job info, plus the port's `state` and `stopping` (pids asked to stop, not exited yet). */
 export function jobInfo(job: Job): Record<string, unknown> {
   return {
     name: job.fullName,
@@ -12,6 +12,7 @@ export function jobInfo(job: Job): Record<string, unknown> {
     running_out: job.oneOff.length,
     max_processes: job.numprocesses,
     processes: job.processes.map((p) => p.pid),
+    stopping: [...job.leaving].map((p) => p.pid),
     state: job.state,
     ...(job.logs ? { logs: job.logs.report() } : {}),
     config: jobConfigToJSON(job.config),
@@ -23,7 +24,7 @@ export function jobStatus(job: Job): { active: boolean; running: number; max_pro
   return { active: job.active, running: job.kept.length, max_processes: job.numprocesses, numprocesses: job.numprocesses };
 }
 
-/** 0.5 process info, plus the port's `ready` and `slot`. */
+/** 0.5 process info, plus the port's `stopping`, `ready` and `slot`. */
 export function processInfo(job: Job, p: ManagedProcess): Record<string, unknown> {
   return {
     pid: p.pid,
@@ -40,6 +41,7 @@ export function processInfo(job: Job, p: ManagedProcess): Record<string, unknown
     redirect_input: p.redirectInput,
     custom_streams: p.customStreams,
     active: p.active,
+    stopping: job.leaving.has(p),
     ready: p.ready,
     slot: p.slot,
   };

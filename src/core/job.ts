@@ -38,6 +38,13 @@ export class Job {
   readonly kept: ManagedProcess[] = [];
   /** One-off (committed) processes. */
   readonly oneOff: ManagedProcess[] = [];
+  /** Processes asked to stop (detached from kept/oneOff) that have not exited yet. */
+  readonly leaving = new Set<ManagedProcess>();
+  /**
+   * Processes stopped one by one (`stop_process`, `stopall`) whose replacement waits for their
+   * exit: they still count towards the target, so a job never runs N+1 processes.
+   */
+  readonly replaceOnExit = new Set<ManagedProcess>();
   flapping: FlapDetector | undefined;
   /** Pending automatic restart after flapping. */
   retryTimer: NodeJS.Timeout | undefined;
@@ -124,9 +131,12 @@ export class Job {
     return this.kept.length >= this.numprocesses && this.kept.every((p) => p.ready);
   }
 
-  /** `stopped`, `idle`, `waiting` (for dependencies), `starting` (not ready yet) or `running`. */
-  get state(): 'stopped' | 'idle' | 'waiting' | 'starting' | 'running' {
-    if (this.stopped || this.unloaded) return 'stopped';
+  /**
+   * `stopping` (stopped, some process still exiting), `stopped`, `idle`, `waiting` (for
+   * dependencies), `starting` (not ready yet) or `running`.
+   */
+  get state(): 'stopping' | 'stopped' | 'idle' | 'waiting' | 'starting' | 'running' {
+    if (this.stopped || this.unloaded) return this.leaving.size > 0 ? 'stopping' : 'stopped';
     if (this.idle) return 'idle';
     if (this.waiting) return 'waiting';
     return this.allReady ? 'running' : 'starting';

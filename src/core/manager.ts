@@ -229,9 +229,13 @@ export class Manager {
     return jobStatus(this.getJob(name));
   }
 
-  /** Internal pids: every live process (spawn order), or the kept processes of one job. */
+  /**
+   * Internal pids of the running processes (spawn order), or the kept processes of one job. A
+   * process asked to stop leaves these lists at once, as in the original (it may take
+   * `graceful_timeout` to exit; job info lists it under `stopping`).
+   */
   pids(name?: string, sessionid?: string): number[] {
-    if (name === undefined) return [...this.#sup.running.keys()];
+    if (name === undefined) return [...this.#sup.running.values()].filter((r) => !r.job.leaving.has(r.process)).map((r) => r.process.pid);
     return this.getJob(name, sessionid).kept.map((p) => p.pid);
   }
 
@@ -410,6 +414,7 @@ export class Manager {
     job.fastFailures = 0;
     job.stopped = false;
     job.idle = false;
+    job.replaceOnExit.clear();
     const exits = job.processes.map((p) => this.#sup.stopOne(job, p));
     this.#sup.reconcile(job);
     return Promise.all(exits).then(() => undefined);
@@ -470,7 +475,7 @@ export class Manager {
   /** Stop every process of a job without stopping the job: they are respawned as they exit. */
   stopall(name: string, sessionid?: string): Promise<void> {
     const job = this.getJob(name, sessionid);
-    return Promise.all(job.processes.map((p) => this.#sup.stopOne(job, p))).then(() => undefined);
+    return Promise.all(job.processes.map((p) => this.#sup.stopOne(job, p, { replaceOnExit: true }))).then(() => undefined);
   }
 
   /** Send a signal to every process of a job. */
@@ -487,12 +492,13 @@ export class Manager {
     this.#sup.signal(job, proc, parseSignal(signal as string | number));
   }
 
-  /** Stop one process; a kept process of a running job is replaced at once. */
+  /**
+   * Stop one process; a kept process of a running job is replaced once it has exited (as in the
+   * original), so a job bound to a fixed port never runs N+1 processes.
+   */
   stopProcess(pid: number | string): Promise<void> {
     const { process: proc, job } = this.#entry(pid);
-    const exited = this.#sup.stopOne(job, proc);
-    this.#sup.reconcile(job);
-    return exited.then(() => undefined);
+    return this.#sup.stopOne(job, proc, { replaceOnExit: true }).then(() => undefined);
   }
 
   /** Write to a process's stdin or custom stream. */

@@ -83,6 +83,7 @@ export class Supervisor {
   /** Stop a job: flags, events, then every process; `resetTarget` sets numprocesses to 0 (user stop). */
   halt(job: Job, options: { resetTarget: boolean }): Promise<void> {
     job.clearTimers();
+    job.replaceOnExit.clear();
     job.stopped = true;
     job.idle = false;
     job.waiting = false;
@@ -98,7 +99,7 @@ export class Supervisor {
     if (job.unloaded || job.stopped || job.idle || !this.#ctx.isRunning() || job.respawnTimer) return;
     if (!this.#dependenciesReady(job)) return;
     // A synchronous spawn failure sets respawnTimer (or stops the job through flapping): the loop ends.
-    while (job.kept.length < job.numprocesses && !job.respawnTimer && !job.stopped && !job.unloaded) {
+    while (job.kept.length + job.replaceOnExit.size < job.numprocesses && !job.respawnTimer && !job.stopped && !job.unloaded) {
       this.spawn(job, false, {});
     }
     while (job.kept.length > job.numprocesses) this.reapOne(job, job.kept[0]!);
@@ -158,10 +159,16 @@ export class Supervisor {
     return proc;
   }
 
-  /** The manager stops one process: it leaves its job at once and its exit is expected. */
-  stopOne(job: Job, proc: ManagedProcess): Promise<unknown> {
+  /**
+   * The manager stops one process: it leaves its job (and the running lists) at once and its
+   * exit is expected. With `replaceOnExit` its replacement is spawned once it has exited.
+   */
+  stopOne(job: Job, proc: ManagedProcess, options: { replaceOnExit?: boolean } = {}): Promise<unknown> {
     if (!proc.stopRequested) {
+      const wasKept = job.kept.includes(proc);
       job.detach(proc);
+      job.leaving.add(proc);
+      if (options.replaceOnExit && wasKept) job.replaceOnExit.add(proc);
       this.#ctx.events.publish('stop_process', { name: job.fullName, pid: proc.pid });
       this.#publishLegacy('stop_process', job, { pid: proc.pid, os_pid: proc.osPid });
     }
@@ -171,6 +178,7 @@ export class Supervisor {
   /** Stop a surplus kept process (scale down, rolling restart). */
   reapOne(job: Job, proc: ManagedProcess): void {
     job.detach(proc);
+    job.leaving.add(proc);
     const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid };
     this.publish('reap', job, payload, proc);
     this.#ctx.events.publish(jobEvent(job.fullName, 'reap'), payload);
@@ -202,6 +210,8 @@ export class Supervisor {
 
   #onSpawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoException): void {
     this.running.delete(proc.pid);
+    job.leaving.delete(proc);
+    job.replaceOnExit.delete(proc);
     const wasMember = job.detach(proc);
     const error = spawnError(job, proc, err);
     this.#ctx.logger.error(error.message);
@@ -230,6 +240,8 @@ export class Supervisor {
   #onExit(job: Job, proc: ManagedProcess, status: ExitStatus): void {
     this.running.delete(proc.pid);
     this.#callTableListeners('exited', proc);
+    job.leaving.delete(proc);
+    job.replaceOnExit.delete(proc);
     job.checks.get(proc.pid)?.stop();
     job.checks.delete(proc.pid);
     const wasMember = job.detach(proc);

@@ -209,15 +209,16 @@ export class Daemon {
     this.#logger.configure({ level: next.logLevel, file: next.errorLog });
     const diff = diffJobs(before.jobs, next.jobs);
     this.#logger.info(`reloading the configuration: ${diff.added.length} new, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged.length} unchanged job(s)`);
-    for (const name of diff.removed) {
-      this.manager.unload(name).catch((err: unknown) => this.#logger.error(`unloading '${name}' failed: ${(err as Error).message}`));
+    for (const job of before.jobs.filter((j) => diff.removed.includes(j.fullName))) {
+      this.manager.unload(job.config.name, job.sessionid)
+        .catch((err: unknown) => this.#logger.error(`unloading '${job.fullName}' failed: ${(err as Error).message}`));
     }
     for (const job of next.jobs) {
       try {
         if (diff.added.includes(job.fullName)) {
           this.manager.load(job.config, { sessionid: job.sessionid, start: job.start });
         } else if (diff.changed.includes(job.fullName)) {
-          await this.#applyChange(job.fullName, job.config);
+          await this.#applyChange(job);
         }
       } catch (err) {
         this.#logger.error(`reload of job '${job.fullName}' failed: ${(err as Error).message}`);
@@ -248,11 +249,13 @@ export class Daemon {
   }
 
   // A changed job: the new config replaces the old (processes restart only if a process setting
-  // changed) and its target becomes the configured numprocesses.
-  async #applyChange(name: string, config: GafferdConfig['jobs'][number]['config']): Promise<void> {
-    const job = this.manager.getJob(name);
-    void this.manager.update({ ...config });
-    if (!job.stopped && !job.idle && job.numprocesses !== config.numprocesses) this.manager.scale(name, `=${config.numprocesses}`);
+  // changed) and its target becomes the configured numprocesses. The job is addressed by session
+  // AND short name: `[process:app:web]` and `[process:web]` are two jobs named `web`.
+  async #applyChange(configured: GafferdConfig['jobs'][number]): Promise<void> {
+    const { sessionid, config } = configured;
+    const job = this.manager.getJob(config.name, sessionid);
+    void this.manager.update({ ...config }, { sessionid });
+    if (!job.stopped && !job.idle && job.numprocesses !== config.numprocesses) this.manager.scale(config.name, `=${config.numprocesses}`, sessionid);
   }
 
   async #readConfig(): Promise<GafferdConfig> {

@@ -48,6 +48,11 @@ function isMessageId(value: unknown): value is MessageId {
 
 // Describe what is wrong with one member, or undefined when it is acceptable.
 function checkMember(member: string, value: unknown): string | undefined {
+  // Any JSON value is a version, as in the original (its own client sends the number 1.0).
+  if (member === 'version') {
+    if (value === undefined) return 'needs "version"';
+    return JSON.stringify(value).length > MAX_STRING ? `"version" is longer than ${MAX_STRING} characters of JSON` : undefined;
+  }
   if (value === undefined || value === null) return `needs "${member}"`;
   if (member === 'pid') {
     return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : `"pid" must be a non-negative integer, got ${JSON.stringify(value)}`;

@@ -106,7 +106,7 @@ export class RegistrationEndpoint {
       switch (message.type) {
         case 'IDENTIFY':
           this.#registry.identify(node, message.name, message.origin, message.version);
-          this.#logger.info(`lookupd: node ${node.label} identified (protocol ${message.version})`);
+          this.#logger.info(`lookupd: node ${node.label} identified (protocol ${typeof message.version === 'string' ? message.version : JSON.stringify(message.version)})`);
           break;
         case 'REGISTER_JOB': this.#registry.registerJob(node, message.job_name); break;
         case 'UNREGISTER_JOB': this.#registry.unregisterJob(node, message.job_name); break;

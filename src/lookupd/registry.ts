@@ -3,7 +3,7 @@
 // most once per node). Every change is published on `events` for the feed.
 import { EventBus } from '../core/event-bus.js';
 import type { Logger } from '../core/logger.js';
-import type { LookupdEvent } from '../protocol/lookupd.js';
+import type { LookupdEvent, NodeVersion } from '../protocol/lookupd.js';
 import {
   alreadyIdentified, identityExists, jobAlreadyRegistered, jobNotFound, notIdentified, tooManyJobs, tooManyPids,
 } from './protocol-errors.js';
@@ -71,7 +71,7 @@ export class Registry implements RegistryView {
     node.updated = this.#now();
   }
 
-  identify(node: RemoteNode, name: string, origin: string, version: string): void {
+  identify(node: RemoteNode, name: string, origin: string, version: NodeVersion): void {
     if (node.name !== null) throw alreadyIdentified(node.name);
     for (const other of this.#nodes.values()) {
       if (other !== node && other.name === name && other.origin === origin) throw identityExists(name, origin);

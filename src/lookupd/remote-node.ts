@@ -1,6 +1,6 @@
 // One gafferd node as the directory sees it: its identity and the jobs and
 // pids it registered, grouped by session in registration order.
-import type { IdentifiedNodeInfo, JobSource, NodeInfo } from '../protocol/lookupd.js';
+import type { IdentifiedNodeInfo, JobSource, NodeInfo, NodeVersion } from '../protocol/lookupd.js';
 import { parseJobName } from '../util/names.js';
 
 /** A job registered by one node. */
@@ -25,7 +25,8 @@ export class RemoteNode {
   readonly id: number;
   name: string | null = null;
   origin: string | null = null;
-  version: string | null = null;
+  /** What IDENTIFY announced (any JSON value); null before it. */
+  version: NodeVersion = null;
   /** Time of the last message received (ms since epoch). */
   updated: number;
   /** Pids registered over all jobs (kept by the Registry, for the per-node bound). */
@@ -49,7 +50,7 @@ export class RemoteNode {
 
   /** Node info of an identified node (callers check `isIdentified`). */
   identifiedInfo(): IdentifiedNodeInfo {
-    return { name: this.name ?? '', origin: this.origin ?? '', version: this.version ?? '' };
+    return { name: this.name ?? '', origin: this.origin ?? '', version: this.version };
   }
 
   /** A display label for log lines. */

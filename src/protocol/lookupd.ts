@@ -24,7 +24,13 @@ export type LookupdMessageType = (typeof LOOKUPD_MESSAGE_TYPES)[number];
 /** A message id chosen by the client and echoed in the reply (gafferd sends 32 hex chars). */
 export type MessageId = string | number;
 
-export interface IdentifyMessage { type: 'IDENTIFY'; msgid: MessageId; name: string; origin: string; version: string }
+/**
+ * The protocol version a node announces: any JSON value, recorded as sent (gafferd sends the
+ * string "0.1"; the original Python client sends the number 1.0).
+ */
+export type NodeVersion = string | number | boolean | null | object;
+
+export interface IdentifyMessage { type: 'IDENTIFY'; msgid: MessageId; name: string; origin: string; version: NodeVersion }
 export interface RegisterJobMessage { type: 'REGISTER_JOB'; msgid: MessageId; job_name: string }
 export interface UnregisterJobMessage { type: 'UNREGISTER_JOB'; msgid: MessageId; job_name: string }
 export interface RegisterProcessMessage { type: 'REGISTER_PROCESS'; msgid: MessageId; job_name: string; pid: number }
@@ -78,10 +84,10 @@ export function isErrorReply(reply: LookupdReply): reply is LookupdErrorReply {
 // ------------------------------------------------------------------ HTTP API
 
 /** A node as reported by the HTTP API and the event feed (null members before IDENTIFY). */
-export interface NodeInfo { name: string | null; origin: string | null; version: string | null }
+export interface NodeInfo { name: string | null; origin: string | null; version: NodeVersion }
 
 /** An identified node. */
-export interface IdentifiedNodeInfo { name: string; origin: string; version: string }
+export interface IdentifiedNodeInfo { name: string; origin: string; version: NodeVersion }
 
 /** One node running a job. */
 export interface JobSource { name: string; pids: number[]; node_info: IdentifiedNodeInfo }
@@ -105,7 +111,7 @@ export const LOOKUPD_EVENTS = [
 ] as const;
 export type LookupdEventType = (typeof LOOKUPD_EVENTS)[number];
 
-export interface NodeEvent { event: 'add_node' | 'identify' | 'remove_node'; name: string | null; origin: string | null; version: string | null }
+export interface NodeEvent { event: 'add_node' | 'identify' | 'remove_node'; name: string | null; origin: string | null; version: NodeVersion }
 export interface JobEvent { event: 'add_job' | 'remove_job'; node: IdentifiedNodeInfo; job_name: string }
 export interface ProcessEvent { event: 'add_process' | 'remove_process'; node: IdentifiedNodeInfo; job_name: string; pid: number }
 export type LookupdEvent = NodeEvent | JobEvent | ProcessEvent;

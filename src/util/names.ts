@@ -30,6 +30,11 @@ export function legacyName(sessionid: string, name: string): string {
   return sessionid === DEFAULT_SESSION ? name : fullName(sessionid, name);
 }
 
+/** The full name behind a 0.4 name: a bare name is in the default session (job names have no `.`). */
+export function fullNameOfLegacy(legacy: string): string {
+  return legacy.includes('.') ? legacy : fullName(DEFAULT_SESSION, legacy);
+}
+
 /** Throw unless `name` is a valid short job name (no `.`, `/`, `:`, not all digits). */
 export function validateJobName(name: unknown, reason = 'invalid_process_info'): string {
   if (typeof name !== 'string' || name.length === 0 || /[./:]/.test(name) || /^\d+$/.test(name)) {

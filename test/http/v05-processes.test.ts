@@ -21,7 +21,7 @@ test('0.5 processes: list, HEAD, info, signal, stats, stop', async () => {
 
   const info = (await request(`${url}/1`)).json<Record<string, unknown>>();
   assert.deepEqual(Object.keys(info).sort(), ['active', 'args', 'cmd', 'commited', 'create_time', 'custom_streams', 'env', 'gid', 'name',
-    'os_pid', 'pid', 'ready', 'redirect_input', 'redirect_output', 'slot', 'uid'].sort());
+    'os_pid', 'pid', 'ready', 'redirect_input', 'redirect_output', 'slot', 'stopping', 'uid'].sort());
   assert.deepEqual([info.pid, info.name, info.os_pid, info.cmd, info.commited, info.active], [1, 'default.web', first!.os_pid, process.execPath, false, true]);
   assert.deepEqual((await request(`${url}/99`)).json(), errorBody('not_found', 404));
 

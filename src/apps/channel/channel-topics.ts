@@ -5,6 +5,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Manager } from '../../core/manager.js';
 import { isGafferError } from '../../errors.js';
+import { fullName, parseJobName, validateJobName, validateSessionId } from '../../util/names.js';
 import type { AccessRequirement } from './channel-auth.js';
 import type { SubscriptionErrorReason } from './channel-messages.js';
 
@@ -33,7 +34,8 @@ const PID = /^\d+$/;
 
 /**
  * Resolve a topic against the manager's current jobs and processes. Throws
- * a TopicError for a malformed topic, an unknown job or pid, or an unknown
+ * a TopicError for a malformed topic, an unknown pid (a JOB topic may name a
+ * job not loaded yet), or an unknown
  * stream label.
  */
 export function resolveTopic(manager: Manager, text: string): ResolvedTopic {
@@ -87,9 +89,17 @@ function eventsTopic(manager: Manager, key: string, pattern: string): ResolvedTo
   };
 }
 
-// `job.<F>.*` events, typed by their suffix (`spawn`, `exit`...).
+// `job.<F>.*` events, typed by their suffix (`spawn`, `exit`...). The job need not be loaded yet
+// (as in the original): its events flow once it is, so a client may subscribe before loading it.
 function jobTopic(manager: Manager, key: string, designation: string): ResolvedTopic {
-  const full = manager.getJob(designation).fullName;
+  const parsed = parseJobName(designation);
+  try {
+    validateSessionId(parsed.sessionid);
+    validateJobName(parsed.name);
+  } catch (err) {
+    throw new TopicError('invalid_topic', `topic '${key}': ${(err as Error).message}`);
+  }
+  const full = fullName(parsed.sessionid, parsed.name);
   return suffixTopic(manager, key, `job.${full}`, { permission: 'manage', target: full });
 }
 
