@@ -1,6 +1,7 @@
 import { BadRequestError } from '../errors.js';
 import { parseSignal } from '../util/signals.js';
 import { validateJobName } from '../util/names.js';
+import { parseInstancePort } from './instance-port.js';
 import { parseJobPolicy } from './job-policy.js';
 
 /** Flapping rule: `attempts` unexpected exits within `window` s stop the job for `retry_in` s, at most `max_retry` times. */
@@ -115,6 +116,10 @@ export function normalizeJobConfig(input: unknown, reason = 'invalid_process_inf
     }
     config.stop_signal = String(raw.stop_signal);
   }
+
+  const port = parseInstancePort(raw.port, reason);
+  if (port === undefined) delete config.port;
+  else config.port = port;
 
   // The operations keys (restart, ready, health, depends_on, max_memory...) are validated here too.
   parseJobPolicy(config, reason);
