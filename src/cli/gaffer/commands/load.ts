@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { NotFoundError, isGafferError } from '../../../errors.js';
 import { explicitAppName, isAddress } from '../app-name.js';
 import type { GafferCommand } from '../command.js';
@@ -22,6 +22,8 @@ shell syntax (&&, |, >, VAR=value, $(...)...) runs under /bin/sh -c.
 When the argument is - (stdin) or an existing file, it is a JSON job file
 instead: one job or {"jobs": [...]}; a name app.job picks the session
 (--app forces one); each job starts unless its "start" is false or --nostart.
+A job without "cwd" runs in the job file's folder (stdin: the current
+folder); a relative "cwd" is taken from that folder.
 
 A second argument (or an argument that is an address) is the gafferd URL.
 
@@ -54,10 +56,12 @@ async function loadJobFile(ctx: GafferContext, file: string, start: boolean, app
   const forced = app === undefined ? undefined : explicitAppName(app, ctx.io.cwd);
   const fallback = await ctx.appName();
   const client = await ctx.client();
+  // Like a Procfile's root: jobs run in the job file's folder (stdin: the current one).
+  const folder = file === '-' ? ctx.io.cwd : dirname(resolve(ctx.io.cwd, file));
   for (const job of jobs) {
     const sessionid = forced ?? job.sessionid ?? fallback;
     const full = `${sessionid}.${job.name}`;
-    const body = { ...job.config, name: job.name, start: typeof job.config.start === 'boolean' ? job.config.start : start };
+    const body = { ...job.config, name: job.name, cwd: jobCwd(job.config.cwd, folder), start: typeof job.config.start === 'boolean' ? job.config.start : start };
     try {
       await client.loadJob(sessionid, body);
       ctx.out(`'${full}' has been loaded in ${client.endpoint.display}`);
@@ -91,6 +95,12 @@ async function loadProcfile(ctx: GafferContext, name: string | undefined, start:
   }
   ctx.out(`==> '${app}' has been loaded in ${client.endpoint.display}`);
   return 0;
+}
+
+// A job file's cwd: absolute as is, relative to the file's folder, that folder when missing.
+function jobCwd(cwd: unknown, folder: string): unknown {
+  if (cwd === undefined || cwd === null || cwd === '') return folder;
+  return typeof cwd === 'string' ? resolve(folder, cwd) : cwd;
 }
 
 function isFile(path: string): boolean {
