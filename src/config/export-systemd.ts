@@ -7,6 +7,7 @@
 import { BadRequestError } from '../errors.js';
 import type { Procfile } from './procfile.js';
 import { DEFAULT_BASE_PORT } from './procfile.js';
+import { procfileCommand } from './procfile-command.js';
 
 export interface SystemdUnit {
   /** File name, e.g. `gafferd.service`. */
@@ -68,16 +69,20 @@ export interface SystemdExportOptions {
   basePort?: number;
   /** Seconds between SIGTERM and SIGKILL (default 30, gaffer's graceful_timeout). */
   timeoutStopSec?: number;
-  /** Shell running each command (default `/bin/sh`). */
+  /** Shell running each command that needs one (default `/bin/sh`). */
   shell?: string;
+  /** Export only this type (keeping its position's PORT). */
+  only?: string;
 }
 
 /**
  * Foreman-style export: `<app>.target` (enable it to start everything at
  * boot) wanting `<app>-<type>-<n>.service` for n = 1..concurrency (default
  * 1), each with `PORT = base + 100 * <type index> + (n - 1)`, the .env
- * variables, and the Procfile command run by the shell (so `$PORT` and
- * pipes work as with foreman). KillMode is the default `control-group`:
+ * variables, and the Procfile command under the Procfile-line rule: a line
+ * with shell syntax runs under `/bin/sh -c` (pipes, `&&`, `$PORT` as with
+ * foreman), a plain line is exec'd through `/usr/bin/env` (PATH lookup, no
+ * extra process) with its `$VAR` references left to systemd. KillMode is the default `control-group`:
  * the shell and everything it started get SIGTERM, then SIGKILL after
  * TimeoutStopSec, like gaffer signalling a process group.
  */
@@ -88,6 +93,11 @@ export function exportSystemd(procfile: Procfile, options: SystemdExportOptions)
   const base = options.basePort ?? envPort ?? DEFAULT_BASE_PORT;
   const services: SystemdUnit[] = [];
   procfile.entries.forEach((entry, index) => {
+    if (options.only !== undefined && entry.type !== options.only) return;
+    const command = procfileCommand(entry.command);
+    const exec = command.shell
+      ? `${options.shell ?? '/bin/sh'} -c ${quoted(command.cmd, true)}`
+      : `/usr/bin/env ${[command.cmd, ...command.args].map(execWord).join(' ')}`;
     const count = options.concurrency?.get(entry.type) ?? 1;
     for (let n = 1; n <= count; n++) {
       const name = `${app}-${unitWord(entry.type)}-${n}`;
@@ -99,7 +109,7 @@ export function exportSystemd(procfile: Procfile, options: SystemdExportOptions)
           ...optional('User', options.user),
           `WorkingDirectory=${plainValue('WorkingDirectory', options.root)}`,
           ...Object.entries(variables).map(([k, v]) => `Environment=${quoted(`${envName(k)}=${v}`)}`),
-          `ExecStart=${options.shell ?? '/bin/sh'} -c ${quoted(entry.command, true)}`,
+          `ExecStart=${exec}`,
           'Restart=always',
           'RestartSec=1',
           'KillMode=control-group',
@@ -181,6 +191,19 @@ function cEscape(ch: string): string {
 // An Exec argument: as is when plain, else quoted.
 function execArg(word: string): string {
   return /^[A-Za-z0-9_@+=:,./-]+$/.test(word) ? word : quoted(word, true);
+}
+
+// A word of a plain Procfile line: `$NAME` / `${NAME}` become systemd's `${NAME}`
+// (one argument, as gaffer substitutes them); everything else is literal.
+function execWord(word: string): string {
+  const parts = word.split(/(\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\}))/);
+  const body = parts.map((part, i) => (i % 2 === 1 ? `\${${part.replace(/^\$\{?|\}$/g, '')}}` : literalExec(part))).join('');
+  return body !== '' && /^[A-Za-z0-9_@+=:,./%${}-]+$/.test(body) ? body : `"${body}"`;
+}
+
+// Literal text in an Exec line: `%` and `$` doubled, `\` and `"` escaped.
+function literalExec(text: string): string {
+  return escapeSpecifiers(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '$$$$').replace(/\n/g, '\\n');
 }
 
 // Unit names allow letters, digits and `:_.-` (and `@` for templates, avoided here).

@@ -31,6 +31,7 @@ export const JOB_KEYS: Readonly<Record<string, (text: string) => unknown>> = {
   shell: parseBooleanValue,
   os_env: parseBooleanValue,
   numprocesses: (t) => parseIntegerValue(t, 0),
+  port: (t) => parseIntegerValue(t, 1),
   start: parseBooleanValue,
   flapping: parseFlappingValue,
   redirect_output: (t) => parseLabelList(t, 2),

@@ -1,21 +1,14 @@
 // Procfiles (config.md "Procfile"): `<type>: <command>` lines, the application
 // name of a root directory, `-c` concurrency specs, and the job configs a
-// Procfile becomes.
+// Procfile becomes. Each line runs under procfileCommand's rule (shell or exec).
 //
-// PORT for local runs (`gaffer start`), as foreman does: the base port is
-// `options.basePort`, else an integer `PORT` from the .env variables, else
-// 5000; type number i (0-based Procfile position, also when only some types
-// are started) gets `base + 100 * i` and its instance number k (0-based)
-// should listen on `base + 100 * i + k`. One job config cannot give each
-// of its processes its own value, so procfileToJobs puts the type's base in
-// `config.env.PORT` (correct as is for one instance) and reports it as
-// `ProcfileJob.port`; the runner gives instance k `PORT = port + k`, where k
-// is the lowest slot not used by a live process of the job, so a respawned
-// process gets back the port of the one it replaces. That needs a per-spawn
-// environment hook in core (e.g. a LoadOptions callback `(slot) => env`),
-// which core does not have yet. Jobs loaded into gafferd
-// get no PORT: `$PORT` / `${VAR}` in commands stay as written and are
-// substituted at each spawn from the process environment.
+// PORT, as foreman does: the base port is `options.basePort`, else an integer
+// `PORT` from the .env variables, else 5000 for local runs (`gaffer start`)
+// and 5100 for gafferd loads (gafferd itself listens on 5000 by default);
+// type number i (0-based Procfile position, also when only some types are
+// started) gets `base + 100 * i` as its job `port` key, and core gives the
+// process in slot k (1-based) `PORT = port + k - 1`, so a respawned process
+// gets back the port of the one it replaces, also after scaling.
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { splitCommandLine } from '../core/command.js';
@@ -25,6 +18,7 @@ import { DEFAULT_SESSION } from '../util/names.js';
 import { configuredJob, type ConfiguredJob } from './configured-job.js';
 import { specialEnv } from './env-file.js';
 import { osReason } from './ini-document.js';
+import { procfileCommand } from './procfile-command.js';
 import { quoteWord } from './shell-words.js';
 
 export interface ProcfileEntry {
@@ -45,8 +39,10 @@ export interface Procfile {
   warnings: string[];
 }
 
-const LINE = /^([A-Za-z0-9_]+):\s*(.+)$/;
+const LINE = /^([A-Za-z0-9_-]+):\s*(.+)$/;
 export const DEFAULT_BASE_PORT = 5000;
+/** First PORT of a Procfile loaded into gafferd: clear of gafferd's own default listener (5000). */
+export const DEFAULT_LOAD_BASE_PORT = 5100;
 
 /** Parse Procfile text; a line that is neither blank, a `#` comment nor `<type>: <command>` is a ConfigError naming file and line. */
 export function parseProcfile(text: string, file = 'Procfile'): Procfile {
@@ -59,7 +55,7 @@ export function parseProcfile(text: string, file = 'Procfile'): Procfile {
     const m = LINE.exec(line);
     if (!m) {
       throw new ConfigError(`${where}: cannot parse ${JSON.stringify(line)}: expected "<type>: <command>" ` +
-        'with a type of letters, digits and _ at the start of the line', { details: { file, line: i + 1 } });
+        'with a type of letters, digits, _ and - at the start of the line', { details: { file, line: i + 1 } });
     }
     const type = m[1]!;
     const command = m[2]!.trim();
@@ -125,15 +121,15 @@ export interface ProcfileJobOptions {
   /** User/group of the jobs (default: env.GAFFER_UID / GAFFER_GID), gafferd loads only. */
   uid?: string | number;
   gid?: string | number;
-  /** First PORT of local runs (default: integer env.PORT, else 5000). */
+  /** First PORT (default: integer env.PORT, else 5000 for local runs, 5100 for gafferd loads). */
   basePort?: number;
   cwd?: string;
 }
 
-/** A Procfile type as a job; `port` is the type's base PORT (local runs only). */
+/** A Procfile type as a job; `port` is the type's first PORT (instance k gets port + k - 1). */
 export interface ProcfileJob extends ConfiguredJob {
   type: string;
-  port?: number;
+  port: number;
 }
 
 /** Build the job configs of config.md "Procfile -> job config", in Procfile order. */
@@ -144,19 +140,21 @@ export function procfileToJobs(procfile: Procfile, options: ProcfileJobOptions):
   const sessionid = local ? DEFAULT_SESSION : (options.appName ?? applicationName(root));
   const env = options.env ?? {};
   const envPort = /^\d+$/.test(env.PORT ?? '') ? Number(env.PORT) : undefined;
-  const basePort = options.basePort ?? envPort ?? DEFAULT_BASE_PORT;
+  const basePort = options.basePort ?? envPort ?? (local ? DEFAULT_BASE_PORT : DEFAULT_LOAD_BASE_PORT);
   const special = specialEnv(env);
   const redirectInput = options.redirectInput ?? special.redirectInput;
   const uid = options.uid ?? special.uid;
   const gid = options.gid ?? special.gid;
   return procfile.entries.map((entry, index) => {
-    const [cmd, ...args] = entry.words;
-    const port = local ? basePort + 100 * index : undefined;
+    const command = procfileCommand(entry.command);
+    const port = basePort + 100 * index;
     const raw: Record<string, unknown> = {
       name: entry.type,
-      cmd: quoteWord(cmd!),
-      args,
-      env: port === undefined ? { ...env } : { ...env, PORT: String(port) },
+      cmd: command.shell ? command.cmd : quoteWord(command.cmd),
+      args: command.args,
+      shell: command.shell,
+      env: local ? { ...env, PORT: String(port) } : { ...env },
+      port,
       numprocesses: options.concurrency?.get(entry.type) ?? 1,
       redirect_output: ['out', 'err'],
       redirect_input: redirectInput.includes(entry.type),
@@ -173,6 +171,6 @@ export function procfileToJobs(procfile: Procfile, options: ProcfileJobOptions):
       if (!isGafferError(err)) throw err;
       throw new ConfigError(`${procfile.file} line ${entry.line}: ${err.message}`, { cause: err });
     }
-    return port === undefined ? { ...job, type: entry.type } : { ...job, type: entry.type, port };
+    return { ...job, type: entry.type, port };
   });
 }

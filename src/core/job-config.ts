@@ -2,6 +2,7 @@ import { BadRequestError } from '../errors.js';
 import { parseSignal } from '../util/signals.js';
 import { validateJobName } from '../util/names.js';
 import { formatFileMode, parseFileMode } from '../util/file-mode.js';
+import { parseInstancePort } from './instance-port.js';
 import { parseJobPolicy } from './job-policy.js';
 
 /** Flapping rule: `attempts` unexpected exits within `window` s stop the job for `retry_in` s, at most `max_retry` times. */
@@ -122,6 +123,9 @@ export function normalizeJobConfig(input: unknown, reason = 'invalid_process_inf
     if (mode === undefined) throw bad('logfile_mode', 'an octal file mode as a string, such as "0640" or "0600"');
     config.logfile_mode = formatFileMode(mode);
   }
+  const port = parseInstancePort(raw.port, reason);
+  if (port === undefined) delete config.port;
+  else config.port = port;
 
   // The operations keys (restart, ready, health, depends_on, max_memory...) are validated here too.
   parseJobPolicy(config, reason);

@@ -3,6 +3,7 @@ import { LEGACY_EVENT_NAMES, LEGACY_PER_JOB, jobEvent, processEvent, type Canoni
 import { parseSignal } from '../util/signals.js';
 import { buildSpawnCommand, composeEnv } from './command.js';
 import type { EventBus } from './event-bus.js';
+import { instancePortEnv } from './instance-port.js';
 import type { Job } from './job.js';
 import type { Logger } from './logger.js';
 import { ManagedProcess, type ExitStatus, type OutputChunk } from './managed-process.js';
@@ -110,7 +111,7 @@ export class Supervisor {
   spawn(job: Job, once: boolean, options: SpawnOptions, onFailure?: (err: NodeJS.ErrnoException) => void): ManagedProcess {
     const pid = this.#nextPid++;
     const slot = once ? 0 : job.freeSlot();
-    const env = composeEnv(job.config, job.loadEnv, slot ? job.instanceEnv?.(slot) : undefined, options.env);
+    const env = composeEnv(job.config, job.loadEnv, slot ? { ...instancePortEnv(job.config, slot), ...job.instanceEnv?.(slot) } : undefined, options.env);
     const proc = new ManagedProcess({
       pid,
       name: job.fullName,

@@ -26,19 +26,26 @@ async function ok(args: string[], cwd = APP_DIR): Promise<string> {
   return result.stdout;
 }
 
-test('export ini (default): one section per type, priority = position, numprocesses = -c', async () => {
+test('export ini (default): the jobs gaffer load sends: cwd, port, priority = position, numprocesses = -c, env', async () => {
+  const env = ['env:PRINT_VARS = PORT,GREETING,EXTRA', 'env:GREETING = hello from .env'];
   assert.equal(await ok(['export', '-c', 'web=2']), [
-    '[process:cli:web]', 'cmd = node', 'args = ../print-env.js --port $PORT', 'priority = 0', 'numprocesses = 2', '',
-    '[process:cli:worker]', 'cmd = node', 'args = ../sleeper.js', 'priority = 1', 'numprocesses = 1', '',
+    '[process:cli:web]', 'cmd = node', 'args = ../print-env.js --port $PORT', `cwd = ${APP_DIR}`, 'port = 5100', 'priority = 0',
+    'numprocesses = 2', 'redirect_output = out, err', ...env, '',
+    '[process:cli:worker]', 'cmd = node', 'args = ../sleeper.js', `cwd = ${APP_DIR}`, 'port = 5200', 'priority = 1',
+    'numprocesses = 1', 'redirect_output = out, err', ...env, '',
   ].join('\n'));
-  assert.equal(await ok(['export', '--format=ini', 'worker', '--app', 'shop']), '[process:shop:worker]\ncmd = node\nargs = ../sleeper.js\npriority = 0\nnumprocesses = 1\n');
+  // One type keeps its position's PORT and priority.
+  assert.equal(await ok(['export', '--format=ini', 'worker', '--app', 'shop', '-p', '7000']), [
+    '[process:shop:worker]', 'cmd = node', 'args = ../sleeper.js', `cwd = ${APP_DIR}`, 'port = 7100', 'priority = 1',
+    'numprocesses = 1', 'redirect_output = out, err', ...env, '',
+  ].join('\n'));
 });
 
-test('export json <type>: {"name", "cmd", "args", "env", "numprocesses"} with one-space indent', async () => {
+test('export json <type>: the job gaffer load sends, with one-space indent', async () => {
   const text = await ok(['export', '--format', 'json', 'web']);
   assert.deepEqual(JSON.parse(text), {
-    name: 'web', cmd: 'node', args: ['../print-env.js', '--port', '$PORT'],
-    env: { PRINT_VARS: 'PORT,GREETING,EXTRA', GREETING: 'hello from .env' }, numprocesses: 1,
+    name: 'web', cmd: 'node', args: ['../print-env.js', '--port', '$PORT'], cwd: APP_DIR, port: 5100,
+    env: { PRINT_VARS: 'PORT,GREETING,EXTRA', GREETING: 'hello from .env' }, numprocesses: 1, redirect_output: ['out', 'err'],
   });
   assert.match(text, /^\{\n "name": "web",\n/);
   const none = await runCli('gaffer', ['export', '--format=json'], { cwd: APP_DIR });
@@ -81,7 +88,8 @@ test('round trip: export ini -> gafferd -c <file> loads the same jobs, words int
   assert.equal(await ctl('numprocesses', 'roundtrip.worker'), '2\n');
   const [pid] = JSON.parse(await ctl('pids', 'roundtrip.web')) as number[];
   const info = await runCli('gaffer', ['-g', gafferd.url, 'ps:info', String(pid), '--json'], { cwd: work });
-  assert.deepEqual((JSON.parse(info.stdout) as { args: string[] }).args, [sleeper, 'two words', '--port=$PORT']);
+  // The exported `port` gives each instance its PORT, substituted in the plain line's words.
+  assert.deepEqual((JSON.parse(info.stdout) as { args: string[] }).args, [sleeper, 'two words', '--port=5100']);
   await gafferd.stop();
 });
 
@@ -93,7 +101,7 @@ test('round trip: export json -> gaffer load <file> --app, and gafferctl load_pr
   assert.equal(loaded.stdout, `'shop.web' has been loaded in ${gafferd.url}\n'${file}' has been loaded\n`, loaded.stderr);
   const config = JSON.parse((await runCli('gafferctl', ['--connect', gafferd.url, 'get_process', 'shop.web'])).stdout) as Record<string, unknown>;
   const exported = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  for (const key of ['cmd', 'args', 'env', 'numprocesses']) assert.deepEqual(config[key], exported[key], key);
+  for (const key of ['cmd', 'args', 'cwd', 'port', 'env', 'numprocesses']) assert.deepEqual(config[key], exported[key], key);
   const viaCtl = await runCli('gafferctl', ['--connect', gafferd.url, 'load_process', '--start', file]);
   assert.equal(viaCtl.stdout, 'web\n', viaCtl.stderr);
   assert.equal((await runCli('gafferctl', ['--connect', gafferd.url, 'status', 'web'])).stdout, 'active\n');

@@ -162,6 +162,9 @@ test('send and recv through the process channel', async () => {
 test('load a JSON job file: sessions from the names, start flag, --nostart', async () => {
   const lines = await ok(['load', 'jobs.json']);
   assert.deepEqual(lines, [`'testapp.dummy' has been loaded in ${gafferd.url}`, `'cli.dummy1' has been loaded in ${gafferd.url}`, "'jobs.json' has been loaded"]);
+  const cwdOf = async (sid: string, name: string): Promise<unknown> =>
+    ((await fetch(`${gafferd.url}/jobs/${sid}/${name}`).then((r) => r.json())) as { config: { cwd: unknown } }).config.cwd;
+  assert.equal(await cwdOf('testapp', 'dummy'), APP_DIR, 'a job without cwd runs in the job file\'s folder');
   assert.equal((await ok(['ps:info', 'testapp.dummy']))[0], 'active: True');
   assert.equal((await ok(['ps:info', 'cli.dummy1']))[0], 'active: False');
   assert.deepEqual(await ok(['ps:info', 'dummy1']), ["Ignore 'dummy1'"]);

@@ -10,7 +10,7 @@ import { FIXTURES } from '../helpers/paths.js';
 
 test('gafferctl: version, help, help <command>, no command', async () => {
   const version = await runCli('gafferctl', ['--version']);
-  assert.equal(version.stdout, 'gaffer (version 0.5.2)\nAvailable in the public domain.\n');
+  assert.equal(version.stdout, 'gaffer (version 0.5.2)\nReleased under the MIT licence.\n');
   assert.equal((await runCli('gafferctl', ['-v'])).code, 0);
   for (const args of [[], ['help'], ['--help']]) {
     const help = await runCli('gafferctl', args);

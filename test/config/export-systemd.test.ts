@@ -86,3 +86,13 @@ test('systemd-analyze verify accepts the generated units', { skip: SYSTEMD_ANALY
   const { stderr } = await promisify(execFile)(SYSTEMD_ANALYZE!, ['verify', '--man=no', ...files], { timeout: 60_000 });
   assert.equal(stderr.trim(), '');
 });
+
+test('per-process units follow the Procfile-line rule: a plain line is exec\'d through /usr/bin/env, $VAR left to systemd', () => {
+  const procfile = parseProcfile(`web: node server.js --port $PORT --name=\${APP}_1 'a b' 100%\nboth: echo one && echo two\n`, 'Procfile');
+  const [, web, both] = exportSystemd(procfile, { appName: 'app', root: '/srv' });
+  assert.match(web!.content, /^ExecStart=\/usr\/bin\/env node server\.js --port \$\{PORT\} --name=\$\{APP\}_1 "a b" 100%%$/m);
+  assert.match(both!.content, /^ExecStart=\/bin\/sh -c "echo one && echo two"$/m);
+  const [, only] = exportSystemd(procfile, { appName: 'app', root: '/srv', only: 'both' });
+  assert.equal(only!.name, 'app-both-1.service');
+  assert.match(only!.content, /^Environment="PORT=5100"$/m, 'one type keeps the PORT of its position');
+});

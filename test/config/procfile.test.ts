@@ -24,7 +24,6 @@ test('a line that is not "<type>: <command>" is an error naming the file and lin
   const bad = [
     ['web: ./a\nnot a procfile line\n', 2, 'not a procfile line'],
     ['web: ./a\n\n  indented: ./b\n', 3, '  indented: ./b'],
-    ['my-type: ./a\n', 1, 'my-type: ./a'],
     ['web.1: ./a\n', 1, 'web.1: ./a'],
     ['web:\n', 1, 'web:'],
   ] as const;
@@ -32,7 +31,7 @@ test('a line that is not "<type>: <command>" is an error naming the file and lin
     assert.throws(() => parseProcfile(text, '/app/Procfile'), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.message, `/app/Procfile line ${line}: cannot parse ${JSON.stringify(content)}: expected "<type>: <command>" ` +
-        'with a type of letters, digits and _ at the start of the line');
+        'with a type of letters, digits, _ and - at the start of the line');
       return true;
     });
   }
@@ -73,7 +72,8 @@ test('gafferd load: session = application, cwd = absolute root, .env as env, con
     forLocalRun: false, root: 'apps/shop', cwd: '/home/u', env: { A: '1', GAFFER_REDIRECT_INPUT: 'worker' },
     concurrency: new Map([['worker', 3]]), redirectInput: ['worker'], uid: 'www', gid: 33, start: false,
   });
-  assert.deepEqual(jobs.map((j) => [j.fullName, j.type, j.start, j.port]), [['shop.web', 'web', false, undefined], ['shop.worker', 'worker', false, undefined]]);
+  assert.deepEqual(jobs.map((j) => [j.fullName, j.type, j.start, j.port, j.config.port]),
+    [['shop.web', 'web', false, 5100, 5100], ['shop.worker', 'worker', false, 5200, 5200]], 'gafferd loads start at 5100, clear of gafferd itself');
   const [web, worker] = jobs.map((j) => j.config);
   assert.equal(web!.cmd, './server');
   assert.deepEqual(web!.args, ['--port', '$PORT']);

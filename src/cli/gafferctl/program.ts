@@ -42,7 +42,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
     outputError: () => { state.failed ??= cmd; },
   });
   const program = new Command('gafferctl')
-    .version(`gaffer (version ${VERSION})\nAvailable in the public domain.`, '-v, --version', 'print the version and exit')
+    .version(`gaffer (version ${VERSION})\nReleased under the MIT licence.`, '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help')
     .helpCommand(false)
     .allowExcessArguments(true)

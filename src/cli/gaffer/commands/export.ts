@@ -14,11 +14,15 @@ export const exportCommand: GafferCommand = {
   summary: 'export the Procfile as gafferd config (ini), a JSON job, or systemd units',
   description: `Convert the Procfile:
 
-  ini      [process:<app>:<type>] sections (cmd, args, priority = position,
-           numprocesses = -c or 1) to include in the gafferd configuration
-  json     one <type> as a JSON job ({"name", "cmd", "args", "env",
-           "numprocesses"}) for gaffer load <file>, gafferctl load_process
-           or POST /jobs/<app>
+  ini      [process:<app>:<type>] sections to include in (or use as) the
+           gafferd configuration: the jobs gaffer load would load (cmd,
+           args, shell for lines with shell syntax, cwd = the application
+           root, port = the type's first PORT, priority = position,
+           numprocesses = -c or 1, redirect_output, env:<VAR> per .env
+           variable), so gafferd -c <file> runs the app from any directory
+  json     one <type> as that JSON job ({"name", "cmd", "args", "cwd",
+           "port", "env", "numprocesses", "redirect_output"}) for gaffer
+           load <file>, gafferctl load_process or POST /jobs/<app>
   systemd  <app>.target + one <app>-<type>-<n>.service per instance (PORT per
            instance, the .env variables); --out names a directory.
            With --gafferd CONFIG: one gafferd.service running gafferd on that
@@ -30,16 +34,20 @@ forms 'export ini [FILE]' and 'export json <type> [FILE]' are accepted.
   $ gaffer export --format=ini
   [process:myapp:web]
   cmd = node
-  args = server.js
+  args = server.js --port $PORT
+  cwd = /home/me/myapp
+  port = 5100
   priority = 0
   numprocesses = 1
+  redirect_output = out, err
+  env:GREETING = hello
   $ gaffer export json web --out web.json`,
   configure: (cmd) => {
     cmd.argument('[args...]', '[<format>] [<type>] [<file>]')
       .option('--format <FORMAT>', 'ini (default), json or systemd')
       .option('--out <FILE>', 'write to this file (systemd: directory) instead of stdout')
       .option('--app <APP>', 'application name of the ini/systemd export (default: the folder name)')
-      .option('-p, --port <PORT>', 'systemd: base PORT (default: PORT from .env, else 5000)', parsePort)
+      .option('-p, --port <PORT>', 'base PORT (default: PORT from .env, else 5100 for ini/json, 5000 for systemd)', parsePort)
       .option('--user <USER>', 'systemd: run the processes as this user')
       .option('--gafferd <CONFIG>', 'systemd: write gafferd.service for this gafferd configuration instead of per-process units');
   },
@@ -61,14 +69,15 @@ forms 'export ini [FILE]' and 'export json <type> [FILE]' are accepted.
     const exporters = await import('../../../config/export.js');
     if (format === 'json') {
       if (type === undefined) throw new BadRequestError('bad_value', 'you should provide a process type to export');
-      return emit(ctx, out, exporters.exportJson(procfile, type, { env: (await ctx.envFiles()).env, concurrency }));
+      return emit(ctx, out, exporters.exportJson(procfile, type, { appName: app, root: ctx.root, env: (await ctx.envFiles()).env, concurrency, basePort: opts.port as number | undefined }));
     }
     const entries = type === undefined ? procfile.entries : procfile.entries.filter((e) => e.type === type);
     if (entries.length === 0 && type !== undefined) throw new NotFoundError('not_found', `'${type}' is not found`);
-    const selected = { ...procfile, entries };
-    if (format === 'ini') return emit(ctx, out, exporters.exportIni(selected, { appName: app, concurrency }));
+    if (format === 'ini') {
+      return emit(ctx, out, exporters.exportIni(procfile, { appName: app, root: ctx.root, env: (await ctx.envFiles()).env, concurrency, basePort: opts.port as number | undefined, only: type }));
+    }
     const { exportSystemd } = await import('../../../config/export-systemd.js');
-    const units = exportSystemd(selected, {
+    const units = exportSystemd(procfile, { only: type,
       appName: app, root: ctx.root, env: (await ctx.envFiles()).env, concurrency,
       basePort: opts.port as number | undefined, user: opts.user as string | undefined,
     });

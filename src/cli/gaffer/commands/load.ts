@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { NotFoundError, isGafferError } from '../../../errors.js';
 import { explicitAppName, isAddress } from '../app-name.js';
 import type { GafferCommand } from '../command.js';
 import type { GafferContext } from '../context.js';
 import { readJobFile } from '../job-file.js';
+import { parsePort } from './start.js';
 
 export const loadCommand: GafferCommand = {
   name: 'load',
@@ -12,11 +13,17 @@ export const loadCommand: GafferCommand = {
   description: `Load the jobs of the Procfile into gafferd, in session <app> (default: the
 folder name of the application root; . = the current folder). Each type
 becomes a job with the .env variables, -c concurrency, output redirected as
-out/err and the application root as cwd; started unless --nostart.
+out/err and the application root as cwd; started unless --nostart. Each
+instance gets its own PORT as with gaffer start: base + 100 x the type's
+position + the instance number - 1, base = -p, else PORT from .env, else 5100
+(clear of gafferd's own 5000); scaling up gives the next ports. A line with
+shell syntax (&&, |, >, VAR=value, $(...)...) runs under /bin/sh -c.
 
 When the argument is - (stdin) or an existing file, it is a JSON job file
 instead: one job or {"jobs": [...]}; a name app.job picks the session
 (--app forces one); each job starts unless its "start" is false or --nostart.
+A job without "cwd" runs in the job file's folder (stdin: the current
+folder); a relative "cwd" is taken from that folder.
 
 A second argument (or an argument that is an address) is the gafferd URL.
 
@@ -29,6 +36,7 @@ A second argument (or an argument that is an address) is the gafferd URL.
     cmd.argument('[name-or-file]', 'application name, or a JSON job file (- = stdin)')
       .argument('[url]', 'gafferd address')
       .option('--nostart', 'load without starting')
+      .option('-p, --port <PORT>', 'Procfile: base PORT of the first type (default: PORT from .env, else 5100)', parsePort)
       .option('--app <APP>', 'application (session) to load into');
   },
   async run(ctx, args, opts) {
@@ -39,7 +47,7 @@ A second argument (or an argument that is an address) is the gafferd URL.
     const first = words[0];
     const start = opts.nostart !== true;
     if (first !== undefined && (first === '-' || isFile(resolve(ctx.io.cwd, first)))) return loadJobFile(ctx, first, start, opts.app as string | undefined);
-    return loadProcfile(ctx, first, start);
+    return loadProcfile(ctx, first, start, opts.port as number | undefined);
   },
 };
 
@@ -48,10 +56,12 @@ async function loadJobFile(ctx: GafferContext, file: string, start: boolean, app
   const forced = app === undefined ? undefined : explicitAppName(app, ctx.io.cwd);
   const fallback = await ctx.appName();
   const client = await ctx.client();
+  // Like a Procfile's root: jobs run in the job file's folder (stdin: the current one).
+  const folder = file === '-' ? ctx.io.cwd : dirname(resolve(ctx.io.cwd, file));
   for (const job of jobs) {
     const sessionid = forced ?? job.sessionid ?? fallback;
     const full = `${sessionid}.${job.name}`;
-    const body = { ...job.config, name: job.name, start: typeof job.config.start === 'boolean' ? job.config.start : start };
+    const body = { ...job.config, name: job.name, cwd: jobCwd(job.config.cwd, folder), start: typeof job.config.start === 'boolean' ? job.config.start : start };
     try {
       await client.loadJob(sessionid, body);
       ctx.out(`'${full}' has been loaded in ${client.endpoint.display}`);
@@ -64,14 +74,17 @@ async function loadJobFile(ctx: GafferContext, file: string, start: boolean, app
   return 0;
 }
 
-async function loadProcfile(ctx: GafferContext, name: string | undefined, start: boolean): Promise<number> {
+async function loadProcfile(ctx: GafferContext, name: string | undefined, start: boolean, basePort: number | undefined): Promise<number> {
   const procfile = await ctx.localProcfile();
   if (!procfile) throw new NotFoundError('not_found', 'procfile or job file is missing');
   const app = await ctx.appName(name);
   const { procfileToJobs } = await import('../../../config/procfile.js');
   const env = await ctx.envFiles();
-  const jobs = procfileToJobs(procfile, { env: env.env, concurrency: await ctx.concurrency(), root: ctx.root, appName: app, forLocalRun: false, start, cwd: ctx.io.cwd });
+  const jobs = procfileToJobs(procfile, { env: env.env, concurrency: await ctx.concurrency(), root: ctx.root, appName: app, forLocalRun: false, start, cwd: ctx.io.cwd, basePort });
   const client = await ctx.client();
+  const listener = client.endpoint.socketPath === undefined ? client.endpoint.port : undefined;
+  const clash = jobs.find((j) => listener !== undefined && listener >= j.port && listener < j.port + 100);
+  if (clash) ctx.err(`gaffer: warning: '${clash.type}' gets PORT ${clash.port} and up, and gafferd listens on ${listener}; choose another base with -p`);
   for (const job of jobs) {
     try {
       await client.loadJob(app, { ...job.config, start: job.start });
@@ -82,6 +95,12 @@ async function loadProcfile(ctx: GafferContext, name: string | undefined, start:
   }
   ctx.out(`==> '${app}' has been loaded in ${client.endpoint.display}`);
   return 0;
+}
+
+// A job file's cwd: absolute as is, relative to the file's folder, that folder when missing.
+function jobCwd(cwd: unknown, folder: string): unknown {
+  if (cwd === undefined || cwd === null || cwd === '') return folder;
+  return typeof cwd === 'string' ? resolve(folder, cwd) : cwd;
 }
 
 function isFile(path: string): boolean {

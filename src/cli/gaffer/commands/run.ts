@@ -9,9 +9,12 @@ export function runCommand(dev: boolean): GafferCommand {
   return {
     name: dev ? 'dev:run' : 'run',
     summary: dev ? 'like run, showing the output only with -v' : 'run a one-off command locally with the Procfile environment',
-    description: `Run <command> <args> locally (a single quoted word is split like a shell
-would: gaffer run "node app.js --flag") with the application's environment (the .env files), -c N
-copies at once (default 1). Output lines are labelled with the base name of
+    description: `Run <command> <args> locally with the application's environment (the .env files), -c N
+copies at once (default 1). A single quoted word is a command line under the
+Procfile rule: with shell syntax (&&, |, >, VAR=value, $(...), parentheses...)
+it runs under /bin/sh -c, else it is split into words and exec'd, $VAR
+substituted. Several words are exec'd exactly as given (your shell already
+expanded them). Output lines are labelled with the base name of
 the executable (name.1, name.2... with several copies). Nothing is
 restarted; gaffer exits when all copies have exited: status 0 when all
 exited with 0, else 1. Ctrl-C stops them (SIGKILL after -t seconds).
@@ -44,18 +47,21 @@ one-off process of a job on gafferd).${dev ? '\n\ndev:run prints the output of t
       if (words.length === 0) throw new BadRequestError('bad_value', 'command is missing');
       await ctx.procfile();
       const copies = copiesOf(ctx.options.concurrency ?? []);
-      const [{ splitCommandLine }, { normalizeJobConfig }, { quoteWord }] = await Promise.all([
-        import('../../../core/command.js'), import('../../../core/job-config.js'), import('../../../config/shell-words.js'),
+      const [{ procfileCommand }, { normalizeJobConfig }, { quoteWord }] = await Promise.all([
+        import('../../../config/procfile-command.js'), import('../../../core/job-config.js'), import('../../../config/shell-words.js'),
       ]);
-      // One word is a command line to split; several words were already split by the user's shell.
-      const split = words.length === 1 ? splitCommandLine(words[0]!) : words;
-      if (split.length === 0) throw new BadRequestError('bad_value', 'command is missing');
-      const [file, ...rest] = split as [string, ...string[]];
-      const label = basename(file);
+      // One word is a command line under the Procfile-line rule; several words were already
+      // split and expanded by the user's shell: exec'd as they are (`$` kept literally).
+      const command = words.length === 1
+        ? procfileCommand(words[0]!)
+        : { shell: false, cmd: words[0]!, args: words.slice(1).map(literalDollars) };
+      if (command.cmd === '') throw new BadRequestError('bad_value', 'command is missing');
+      const label = basename(command.shell ? firstProgram(command.cmd) : command.cmd);
       const env = await ctx.envFiles();
       const config = normalizeJobConfig({
         name: label.replace(/[./:\s]/g, '_').replace(/^\d+$/, (d) => `cmd${d}`) || 'command',
-        cmd: quoteWord(file), args: rest, env: env.env, redirect_output: ['out', 'err'],
+        cmd: command.shell ? command.cmd : quoteWord(words.length === 1 ? command.cmd : literalDollars(command.cmd)),
+        args: command.args, shell: command.shell, env: env.env, redirect_output: ['out', 'err'],
       });
       const { runOnce } = await import('../local-runner.js');
       return runOnce(config, copies, label, {
@@ -64,6 +70,17 @@ one-off process of a job on gafferd).${dev ? '\n\ndev:run prints the output of t
       });
     },
   };
+}
+
+// core substitutes `$NAME` in exec'd words and reads `$$` as `$`: doubling keeps a word as typed.
+function literalDollars(word: string): string {
+  return word.replaceAll('$', '$$$$');
+}
+
+// The program a shell line starts (after `VAR=value` prefixes), for the output label.
+function firstProgram(line: string): string {
+  const word = line.split(/\s+/).find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+  return word?.replace(/[^A-Za-z0-9_.\/-]/g, '') || 'sh';
 }
 
 // `-c N` (the last integer value) is the number of copies.

@@ -13,8 +13,9 @@ export function startCommand(dev: boolean): GafferCommand {
     description: `Run every process type of the Procfile (or only <type>) in the foreground,
 with -c concurrency (default 1 each), the .env variables and PORT = base
 (-p, else PORT from .env, else 5000) + 100 x the type's position + the
-instance number - 1. Lines are prefixed with the time and the instance
-(web.1, web.2...):
+instance number - 1. A line with shell syntax (&&, |, >, VAR=value,
+$(...)...) runs under /bin/sh -c as with foreman; a plain line is started
+directly. Lines are prefixed with the time and the instance (web.1, web.2...):
 
   15:31:52 web.1 | spawn process with pid 51134
   15:31:52 web.1 | listening on 5000
