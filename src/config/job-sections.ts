@@ -44,6 +44,9 @@ export const JOB_KEYS: Readonly<Record<string, (text: string) => unknown>> = {
   stderr_logfile: (t) => parseTextValue(t, 'a file path'),
   logfile_maxbytes: parseByteSizeValue,
   logfile_backups: (t) => parseIntegerValue(t, 0),
+  log_overflow: (t) => parseChoiceValue(t, ['block', 'drop'] as const),
+  // Checked by core (lines, optional size, or 0/off).
+  output_history: (t) => t.trim(),
   ready: (t) => parseTextValue(t, 'a readiness check'),
   ready_timeout: parseSecondsValue,
   health: (t) => parseTextValue(t, 'a health check'),

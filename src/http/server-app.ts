@@ -23,6 +23,7 @@ import { registerV04WatchStatsRoutes } from './routes-v04-watch-stats.js';
 import { registerV05JobActionRoutes } from './routes-v05-job-actions.js';
 import { registerV05JobRoutes } from './routes-v05-jobs.js';
 import { registerV05LogfileRoutes } from './routes-v05-logfile.js';
+import { registerV05OutputRoutes } from './routes-v05-output.js';
 import { registerV05ProcessRoutes } from './routes-v05-processes.js';
 import { registerWstreams } from './wstreams.js';
 
@@ -197,5 +198,6 @@ function registerRoutes(router: HttpRouter, deps: RouteDeps): void {
   registerV05JobRoutes(router, deps);
   registerV05JobActionRoutes(router, deps);
   registerV05LogfileRoutes(router, deps);
+  registerV05OutputRoutes(router, deps);
   registerV05ProcessRoutes(router, deps);
 }

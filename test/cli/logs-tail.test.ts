@@ -27,6 +27,7 @@ stderr_logfile = ${ERR}
 
 [process:app:plain]
 cmd = ${fixtureCmd('sleeper.js')}
+output_history = off
 `,
 });
 
