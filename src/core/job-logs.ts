@@ -93,10 +93,10 @@ export class JobLogs {
     await Promise.allSettled(files.map((f) => f.file.close()));
   }
 
-  /** Bytes written and dropped per file (job info). */
-  report(): Record<string, { written: number; dropped: number }> {
-    const out: Record<string, { written: number; dropped: number }> = {};
-    for (const [path, f] of this.#files) out[path] = { written: f.file.written, dropped: f.file.dropped };
+  /** Bytes written, dropped and waiting in memory per file (job info). */
+  report(): Record<string, { written: number; dropped: number; buffered: number }> {
+    const out: Record<string, { written: number; dropped: number; buffered: number }> = {};
+    for (const [path, f] of this.#files) out[path] = { written: f.file.written, dropped: f.file.dropped, buffered: f.file.buffered };
     return out;
   }
 

@@ -191,6 +191,8 @@ export class HttpServerApp implements Application {
 // Order matters: specific routes before catch-alls, literal first segments before `/<pid>`.
 function registerRoutes(router: HttpRouter, deps: RouteDeps): void {
   registerCommonRoutes(router);
+  // Before the 0.4 process routes: their catch-all for unknown actions would take /processes/<name>/output.
+  registerV05OutputRoutes(router, deps);
   registerV04ProcessRoutes(router, deps);
   registerV04GroupRoutes(router, deps);
   registerV04WatchStatsRoutes(router, deps);
@@ -198,6 +200,5 @@ function registerRoutes(router: HttpRouter, deps: RouteDeps): void {
   registerV05JobRoutes(router, deps);
   registerV05JobActionRoutes(router, deps);
   registerV05LogfileRoutes(router, deps);
-  registerV05OutputRoutes(router, deps);
   registerV05ProcessRoutes(router, deps);
 }
