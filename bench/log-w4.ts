@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { summarize, type Summary } from './stats.js';
+import { procUsage, summarize, type Summary } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CHILD = join(ROOT, 'test', 'fixtures', 'numbered-lines.js');
@@ -22,6 +22,9 @@ export interface LogW4Bench {
   bytes: number;
   gafferd: Summary;
   raw: Summary;
+  /** CPU time of the supervising process (user + system, ms) per round: steadier than wall time on a busy machine. */
+  gafferdCpu: Summary;
+  rawCpu: Summary;
   /** Bytes missing from the file, summed over every round (0 expected). */
   gafferdLost: number;
   rawLost: number;
@@ -31,7 +34,10 @@ export interface LogW4Bench {
   rounds: number;
 }
 
-interface Side { lost: number; badLines: number; times: number[] }
+interface Side { lost: number; badLines: number; times: number[]; cpu: number[] }
+
+/** A supervisor ready to run the child: `go` starts it; `pid` is the supervising process (for its CPU time). */
+interface Started { go: () => Promise<void>; pid: number; done: () => void }
 
 /** Run W4 `rounds` times on each side, alternating. */
 export async function benchLogW4(log: (line: string) => void, rounds = 3): Promise<LogW4Bench> {
@@ -39,15 +45,16 @@ export async function benchLogW4(log: (line: string) => void, rounds = 3): Promi
   const bytes = Math.floor(requested / LINE.length) * LINE.length;
   const dir = await mkdtemp(join(tmpdir(), 'gaffer-bench-w4-'));
   const daemon = await startGafferd(dir);
-  const g: Side = { lost: 0, badLines: 0, times: [] };
-  const r: Side = { lost: 0, badLines: 0, times: [] };
+  const g: Side = { lost: 0, badLines: 0, times: [], cpu: [] };
+  const r: Side = { lost: 0, badLines: 0, times: [], cpu: [] };
   try {
     for (let round = 0; round < rounds; round++) {
       const rawPath = join(dir, `raw-${round}.log`);
       await measure(r, rawPath, bytes, () => runRaw(rawPath, bytes));
       const gPath = join(dir, `gafferd-${round}.log`);
-      await measure(g, gPath, bytes, () => runGafferd(daemon.port, `w4r${round}`, gPath, bytes));
-      log(`W4 log file round ${round + 1}: gafferd ${g.times.at(-1)!.toFixed(0)} ms, raw ${r.times.at(-1)!.toFixed(0)} ms`);
+      await measure(g, gPath, bytes, () => runGafferd(daemon, `w4r${round}`, gPath, bytes));
+      log(`W4 log file round ${round + 1}: gafferd ${g.times.at(-1)!.toFixed(0)} ms (CPU ${g.cpu.at(-1)!.toFixed(0)} ms), ` +
+        `raw ${r.times.at(-1)!.toFixed(0)} ms (CPU ${r.cpu.at(-1)!.toFixed(0)} ms)`);
       await rm(rawPath, { force: true });
       await rm(gPath, { force: true });
     }
@@ -57,14 +64,15 @@ export async function benchLogW4(log: (line: string) => void, rounds = 3): Promi
     await rm(dir, { recursive: true, force: true });
   }
   return {
-    bytes, rounds, gafferd: summarize(g.times), raw: summarize(r.times),
+    bytes, rounds, gafferd: summarize(g.times), raw: summarize(r.times), gafferdCpu: summarize(g.cpu), rawCpu: summarize(r.cpu),
     gafferdLost: g.lost, rawLost: r.lost, gafferdBadLines: g.badLines, rawBadLines: r.badLines,
   };
 }
 
 // Start (already warm), then poll the file until it holds every byte or stops growing for 5 s.
-async function measure(side: Side, path: string, bytes: number, start: () => Promise<() => Promise<void>>): Promise<void> {
-  const go = await start();
+async function measure(side: Side, path: string, bytes: number, start: () => Promise<Started>): Promise<void> {
+  const { go, pid, done } = await start();
+  const cpuBefore = procUsage(pid).cpuMs;
   const started = performance.now();
   await go();
   let size = 0;
@@ -77,6 +85,8 @@ async function measure(side: Side, path: string, bytes: number, start: () => Pro
     if (performance.now() - lastGrowth > 5000 || performance.now() - started > ROUND_TIMEOUT_MS) break;
   }
   side.times.push(performance.now() - started);
+  side.cpu.push(procUsage(pid).cpuMs - cpuBefore);
+  done();
   side.lost += Math.max(0, bytes - size);
   side.badLines += await badLines(path);
 }
@@ -107,28 +117,33 @@ async function badLines(path: string): Promise<number> {
 }
 
 // The raw supervisor: its own Node process, started and warm before the clock; "go" on stdin spawns the child.
-async function runRaw(path: string, bytes: number): Promise<() => Promise<void>> {
+async function runRaw(path: string, bytes: number): Promise<Started> {
   const script = `const { spawn } = require('node:child_process'); const fs = require('node:fs');
     process.stdin.once('data', () => {
       const child = spawn(process.execPath, [${JSON.stringify(CHILD)}, '${bytes}', 'same'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
       const file = fs.createWriteStream(${JSON.stringify(path)}, { flags: 'a' });
       child.stdout.pipe(file);
-      file.on('close', () => process.exit(0));
     });
     console.log('ready');`;
   const sup = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise((resolve) => sup.stdout!.once('data', resolve));
-  return async () => {
-    sup.stdin!.write('go\n');
+  return {
+    go: async () => { sup.stdin!.write('go\n'); },
+    pid: sup.pid!,
+    done: () => { sup.kill('SIGKILL'); },
   };
 }
 
 // gafferd: load a job writing the same child's stdout to `path` (restart = never: it runs once).
-async function runGafferd(port: number, name: string, path: string, bytes: number): Promise<() => Promise<void>> {
-  const job = JSON.stringify({ name, cmd: process.execPath, args: [CHILD, String(bytes), 'same'], stdout_logfile: path, restart: 'never', ...JSON.parse(process.env.BENCH_W4_JOB ?? '{}') });
-  return async () => {
-    const res = await call(port, 'POST', '/jobs/bench', job);
-    if (res.status >= 300) throw new Error(`loading the W4 job failed: ${res.status} ${res.text}`);
+async function runGafferd(daemon: { child: ChildProcess; port: number }, name: string, path: string, bytes: number): Promise<Started> {
+  const job = JSON.stringify({ name, cmd: process.execPath, args: [CHILD, String(bytes), 'same'], stdout_logfile: path, restart: 'never' });
+  return {
+    go: async () => {
+      const res = await call(daemon.port, 'POST', '/jobs/bench', job);
+      if (res.status >= 300) throw new Error(`loading the W4 job failed: ${res.status} ${res.text}`);
+    },
+    pid: daemon.child.pid!,
+    done: () => {},
   };
 }
 
