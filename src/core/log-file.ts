@@ -156,7 +156,7 @@ export class LogFile {
     this.#queue.push(chunk);
     this.#queuedBytes += chunk.length;
     this.#kick();
-    return this.#queuedBytes < this.#maxBuffered;
+    return this.#overflow === 'drop' || this.#queuedBytes < this.#maxBuffered;
   }
 
   /** Call `listener` once, when the queue is down to half of `maxBuffered` (or the file closes). */
