@@ -226,6 +226,19 @@ export class GafferClient {
     return this.transport.stream(`${jobPath(sessionid, name)}/logfile?${query.toString()}`);
   }
 
+  /**
+   * `GET /jobs/<sid>/<name>/output`: the last lines of a job's output history
+   * (both streams unless `stream` is given), as text, then with `follow` every
+   * new line. 404 `no_history` when the job keeps none.
+   */
+  openOutput(sessionid: string, name: string, request: { stream?: 'stdout' | 'stderr'; lines?: number; follow?: boolean } = {}): Promise<IncomingMessage> {
+    const query = new URLSearchParams();
+    if (request.stream) query.set('stream', request.stream);
+    if (request.lines !== undefined) query.set('lines', String(request.lines));
+    if (request.follow) query.set('follow', 'true');
+    return this.transport.stream(`${jobPath(sessionid, name)}/output?${query.toString()}`);
+  }
+
   /** The last lines of a job's log file, as text. */
   async tailLogfile(sessionid: string, name: string, request: Omit<LogfileRequest, 'follow'> = {}): Promise<string> {
     const res = await this.openLogfile(sessionid, name, request);

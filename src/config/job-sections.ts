@@ -46,6 +46,9 @@ export const JOB_KEYS: Readonly<Record<string, (text: string) => unknown>> = {
   logfile_maxbytes: parseByteSizeValue,
   logfile_backups: (t) => parseIntegerValue(t, 0),
   logfile_mode: parseFileModeValue,
+  log_overflow: (t) => parseChoiceValue(t, ['block', 'drop'] as const),
+  // Checked by core (lines, optional size, or 0/off).
+  output_history: (t) => t.trim(),
   ready: (t) => parseTextValue(t, 'a readiness check'),
   ready_timeout: parseSecondsValue,
   health: (t) => parseTextValue(t, 'a health check'),

@@ -4,6 +4,8 @@ import { validateJobName } from '../util/names.js';
 import { formatFileMode, parseFileMode } from '../util/file-mode.js';
 import { parseInstancePort } from './instance-port.js';
 import { parseJobPolicy } from './job-policy.js';
+import { parseLogOverflow } from './job-logs.js';
+import { parseOutputHistory } from './output-history.js';
 
 /** Flapping rule: `attempts` unexpected exits within `window` s stop the job for `retry_in` s, at most `max_retry` times. */
 export interface FlappingConfig {
@@ -129,6 +131,8 @@ export function normalizeJobConfig(input: unknown, reason = 'invalid_process_inf
 
   // The operations keys (restart, ready, health, depends_on, max_memory...) are validated here too.
   parseJobPolicy(config, reason);
+  parseLogOverflow(raw.log_overflow, reason);
+  parseOutputHistory(raw.output_history, reason);
 
   if (raw.priority !== undefined && raw.priority !== null) {
     const p = Number(raw.priority);

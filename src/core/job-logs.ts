@@ -1,4 +1,5 @@
-import { LogFile, expandLogPath } from './log-file.js';
+import { BadRequestError } from '../errors.js';
+import { LogFile, expandLogPath, type LogOverflow } from './log-file.js';
 import type { Logger } from './logger.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { JobConfig } from './job-config.js';
@@ -12,6 +13,20 @@ export interface LogSettings {
   backups: number | undefined;
   /** Permission mode of the files gafferd creates (`logfile_mode`, default 0640). */
   mode: number;
+  /** `log_overflow`: `block` (default, backpressure to the child) or `drop`. */
+  overflow: LogOverflow;
+}
+
+/**
+ * Parse `log_overflow`: `block` (the default: a log file that cannot keep up
+ * stops gafferd reading that process's output until it has caught up) or
+ * `drop` (output that does not fit the 1 MiB queue is dropped and counted).
+ */
+export function parseLogOverflow(value: unknown, reason = 'invalid_process_info'): LogOverflow {
+  if (value === undefined || value === null || value === '') return 'block';
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (text === 'block' || text === 'drop') return text;
+  throw new BadRequestError(reason, `invalid job config member "log_overflow" = ${JSON.stringify(value)}: expected block (the default) or drop`);
 }
 
 /** The log settings of a config, or undefined when the job writes no log file. */
@@ -23,14 +38,19 @@ export function logSettings(config: JobConfig): LogSettings | undefined {
   const maxBytes = Number(config.logfile_maxbytes ?? 0);
   const backups = config.logfile_backups === undefined || config.logfile_backups === null ? undefined : Number(config.logfile_backups);
   const mode = typeof config.logfile_mode === 'string' ? parseFileMode(config.logfile_mode) : undefined;
-  return { stdout, stderr, maxBytes: Number.isFinite(maxBytes) && maxBytes > 0 ? maxBytes : 0, backups, mode: mode ?? DEFAULT_LOGFILE_MODE };
+  return {
+    stdout, stderr, maxBytes: Number.isFinite(maxBytes) && maxBytes > 0 ? maxBytes : 0, backups,
+    mode: mode ?? DEFAULT_LOGFILE_MODE, overflow: parseLogOverflow(config.log_overflow),
+  };
 }
 
 /**
  * The log files of one job: stdout (fd 1) to `stdout_logfile`, stderr (fd 2)
  * to `stderr_logfile`, or to `stdout_logfile` when only that one is set (one
  * combined file). Paths may use `{name}`, `{session}`, `{pid}`; files without
- * `{pid}` are shared by the job's processes. Writing never blocks the Manager.
+ * `{pid}` are shared by the job's processes. Writing never blocks the Manager:
+ * with `log_overflow = block`, a file that cannot keep up holds that process's
+ * pipe (the child blocks on write) until the file has caught up.
  */
 export class JobLogs {
   readonly #settings: LogSettings;
@@ -50,9 +70,17 @@ export class JobLogs {
   attach(process: ManagedProcess): void {
     const out = this.#settings.stdout ? this.#acquire(this.#settings.stdout, process.pid) : undefined;
     const err = this.#settings.stderr ? this.#acquire(this.#settings.stderr, process.pid) : out;
+    const held = new Set<number>();
     process.onOutput((chunk) => {
-      if (chunk.fd === 1) out?.write(chunk.data);
-      else if (chunk.fd === 2) err?.write(chunk.data);
+      const file = chunk.fd === 1 ? out : chunk.fd === 2 ? err : undefined;
+      if (!file || file.write(chunk.data) || held.has(chunk.fd)) return;
+      // Backpressure: stop reading this pipe until the file has written half of its queue.
+      held.add(chunk.fd);
+      const release = process.holdOutput(chunk.fd);
+      file.onDrain(() => {
+        held.delete(chunk.fd);
+        release();
+      });
     });
     void process.exited.then(() => {
       if (this.#settings.stdout) this.#release(this.#settings.stdout, process.pid);
@@ -72,10 +100,10 @@ export class JobLogs {
     await Promise.allSettled(files.map((f) => f.file.close()));
   }
 
-  /** Bytes written and dropped per file (job info). */
-  report(): Record<string, { written: number; dropped: number }> {
-    const out: Record<string, { written: number; dropped: number }> = {};
-    for (const [path, f] of this.#files) out[path] = { written: f.file.written, dropped: f.file.dropped };
+  /** Bytes written, dropped and waiting in memory per file (job info). */
+  report(): Record<string, { written: number; dropped: number; buffered: number }> {
+    const out: Record<string, { written: number; dropped: number; buffered: number }> = {};
+    for (const [path, f] of this.#files) out[path] = { written: f.file.written, dropped: f.file.dropped, buffered: f.file.buffered };
     return out;
   }
 
@@ -84,7 +112,10 @@ export class JobLogs {
     let entry = this.#files.get(path);
     if (!entry) {
       entry = {
-        file: new LogFile({ path, maxBytes: this.#settings.maxBytes, backups: this.#settings.backups, mode: this.#settings.mode, logger: this.#logger }),
+        file: new LogFile({
+          path, maxBytes: this.#settings.maxBytes, backups: this.#settings.backups, mode: this.#settings.mode,
+          overflow: this.#settings.overflow, logger: this.#logger,
+        }),
         users: 0,
       };
       this.#files.set(path, entry);

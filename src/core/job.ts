@@ -5,6 +5,7 @@ import { parseJobPolicy, type JobPolicy } from './job-policy.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { ProcessChecks } from './process-checks.js';
 import type { JobLogs } from './job-logs.js';
+import type { OutputHistory } from './output-history.js';
 
 /** Resolved OS identity of a job's processes. */
 export interface JobIdentity {
@@ -62,6 +63,8 @@ export class Job {
   memoryTimer: NodeJS.Timeout | undefined;
   /** Log files (stdout_logfile / stderr_logfile), when configured. */
   logs: JobLogs | undefined;
+  /** Recent output of the job's processes (`output_history`; undefined when off). */
+  history: OutputHistory | undefined;
   readonly loadOrder: number;
 
   constructor(sessionid: string, config: JobConfig, identity: JobIdentity, loadEnv: Record<string, string>, loadOrder: number) {

@@ -7,6 +7,12 @@ import { silentLogger, type Logger } from './logger.js';
 
 /** Default bound of the bytes queued in memory per log file. */
 export const DEFAULT_MAX_BUFFERED = 1024 * 1024;
+/**
+ * What a log file does when more than `maxBuffered` bytes wait to be written:
+ * `block` (the default) asks its writers to pause (backpressure: `write()`
+ * returns false until `onDrain`), `drop` drops and counts what does not fit.
+ */
+export type LogOverflow = 'block' | 'drop';
 /** Default number of rotated files kept (`path.1` … `path.5`). */
 export const DEFAULT_BACKUPS = 5;
 /** At most one drop warning per file in this interval. */
@@ -29,8 +35,10 @@ export interface LogFileOptions {
   backups?: number;
   /** Permission mode of a file this LogFile creates (default 0640; an existing file keeps its own). */
   mode?: number;
-  /** Bytes queued in memory before chunks are dropped (default 1 MiB). */
+  /** Bytes queued in memory before writers are asked to pause (`block`) or chunks are dropped (`drop`); default 1 MiB. */
   maxBuffered?: number;
+  /** Default `block`. */
+  overflow?: LogOverflow;
   logger?: Logger;
   /** Called (rate-limited like the warning) when output had to be dropped. */
   onDrop?: (report: DropReport) => void;
@@ -56,8 +64,11 @@ type Entry = Buffer | Marker;
 
 /**
  * An append-only log file for process output. `write()` never blocks and never
- * throws: chunks wait in a bounded in-memory queue and are written in order,
- * one write at a time; beyond `maxBuffered` they are dropped and counted.
+ * throws: chunks wait in an in-memory queue and are written in order, in
+ * batches (one writev of up to 1 MiB at a time). Beyond `maxBuffered`, with
+ * `overflow = block`, `write()` returns false and the writer is expected to
+ * stop (pause the pipe it reads) until `onDrain` calls back; with `drop`,
+ * chunks are dropped and counted.
  * Regular files rotate by size (`path` → `path.1` → …, like supervisord's
  * logfile_maxbytes/logfile_backups). A FIFO or character device is opened
  * non-blocking, so one that nobody reads never holds a libuv threadpool thread.
@@ -68,6 +79,8 @@ export class LogFile {
   readonly #backups: number;
   readonly #maxBuffered: number;
   readonly #mode: number;
+  readonly #overflow: LogOverflow;
+  readonly #drainListeners = new Set<() => void>();
   readonly #logger: Logger;
   readonly #onDrop: ((report: DropReport) => void) | undefined;
   #queue: Array<Entry | undefined> = [];
@@ -98,6 +111,7 @@ export class LogFile {
     this.#backups = Math.max(0, Math.trunc(options.backups ?? DEFAULT_BACKUPS));
     this.#maxBuffered = Math.max(1, options.maxBuffered ?? DEFAULT_MAX_BUFFERED);
     this.#mode = (options.mode ?? DEFAULT_LOGFILE_MODE) & 0o777;
+    this.#overflow = options.overflow ?? 'block';
     this.#logger = options.logger ?? silentLogger;
     this.#onDrop = options.onDrop;
   }
@@ -117,28 +131,46 @@ export class LogFile {
     return this.#queuedBytes;
   }
 
+  /** `block` or `drop`. */
+  get overflow(): LogOverflow {
+    return this.#overflow;
+  }
+
   /**
-   * Queue a chunk. Never blocks, never throws. A chunk that does not fit in
-   * `maxBuffered` is dropped whole (an empty queue always accepts one chunk).
-   * The chunk is kept by reference until written: do not modify it afterwards.
+   * Queue a chunk. Never blocks, never throws. With `overflow = drop`, a chunk
+   * that does not fit in `maxBuffered` is dropped whole (an empty queue always
+   * accepts one chunk). With `block`, every chunk is queued and the result
+   * says whether the writer may go on (false: more than `maxBuffered` wait;
+   * pause until `onDrain`). The chunk is kept by reference until written: do
+   * not modify it afterwards.
    */
-  write(chunk: Buffer): void {
-    if (chunk.length === 0) return;
+  write(chunk: Buffer): boolean {
+    if (chunk.length === 0) return true;
     if (this.#closing) {
       this.#dropped += chunk.length;
-      return;
+      return true;
     }
     if (this.#openError !== undefined) {
       this.#drop(chunk.length, `the file cannot be opened (${this.#openError})`);
-      return;
+      return true;
     }
-    if (this.#queuedBytes > 0 && this.#queuedBytes + chunk.length > this.#maxBuffered) {
+    if (this.#overflow === 'drop' && this.#queuedBytes > 0 && this.#queuedBytes + chunk.length > this.#maxBuffered) {
       this.#drop(chunk.length, this.#backlogReason());
-      return;
+      return true;
     }
     this.#queue.push(chunk);
     this.#queuedBytes += chunk.length;
     this.#kick();
+    return this.#overflow === 'drop' || this.#queuedBytes < this.#maxBuffered;
+  }
+
+  /** Call `listener` once, when the queue is down to half of `maxBuffered` (or the file closes). */
+  onDrain(listener: () => void): void {
+    if (this.#queuedBytes <= this.#maxBuffered / 2 || this.#closing) {
+      queueMicrotask(listener);
+      return;
+    }
+    this.#drainListeners.add(listener);
   }
 
   /** Resolves once every chunk queued before the call has been written (or dropped). */
@@ -164,6 +196,7 @@ export class LogFile {
       this.#reportTimer = undefined;
       this.#report();
     });
+    this.#notifyDrain();
     return this.#closing;
   }
 
@@ -204,6 +237,7 @@ export class LogFile {
       this.#dropUntilMarker(`unexpected failure: ${reasonOf(err)}`);
     } finally {
       this.#pumping = false;
+      this.#notifyDrain();
       // A marker left behind by a failure is served by a new pump.
       if (this.#head < this.#queue.length) this.#kick();
     }
@@ -243,6 +277,7 @@ export class LogFile {
     this.#consume(written);
     this.#written += written;
     this.#size += written;
+    this.#notifyDrain();
     if (written === 0) {
       await this.#waitWritable();
     } else {
@@ -372,6 +407,19 @@ export class LogFile {
         this.#queue[this.#head] = head.subarray(left);
         left = 0;
       }
+    }
+  }
+
+  // Writers paused by backpressure go on once half of the queue is written (or the file is closing).
+  #notifyDrain(): void {
+    if (this.#drainListeners.size === 0) return;
+    if (this.#queuedBytes > this.#maxBuffered / 2 && !this.#closing) return;
+    const listeners = [...this.#drainListeners];
+    this.#drainListeners.clear();
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch { /* a failing writer never breaks logging */ }
     }
   }
 

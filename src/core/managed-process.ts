@@ -63,6 +63,8 @@ export const DEFAULT_STDIN_LIMIT = 1024 * 1024;
 
 /** How long to wait, after the process exited, for its pipes to drain before giving up on them. */
 const PIPE_DRAIN_TIMEOUT_MS = 2000;
+/** The longest wait for pipes held by a consumer that is still catching up. */
+const PIPE_DRAIN_MAX_MS = 30_000;
 
 /**
  * Owns one OS process: spawns it in its own process group, forwards its
@@ -94,6 +96,11 @@ export class ManagedProcess {
   readonly #options: ManagedProcessOptions;
   readonly #outputListeners = new Set<OutputListener>();
   readonly #custom = new Map<string, NodeJS.ReadWriteStream>();
+  // The output pipes by fd, and how many consumers currently hold each one paused (backpressure).
+  readonly #pipes = new Map<number, Readable>();
+  readonly #holds = new Map<number, number>();
+  // Bytes read from the pipes: after the exit, the drain timeout only ends pipes that make no progress.
+  #bytesRead = 0;
   #child: ChildProcess | undefined;
   #killTimer: NodeJS.Timeout | undefined;
   #exited: Promise<ExitStatus>;
@@ -187,6 +194,28 @@ export class ManagedProcess {
   onOutput(listener: OutputListener): () => void {
     this.#outputListeners.add(listener);
     return () => this.#outputListeners.delete(listener);
+  }
+
+  /**
+   * Stop reading the pipe of `fd` until the returned release is called
+   * (backpressure from a consumer that must not lose output, such as a log
+   * file): the child then blocks on write once the kernel pipe buffer is full.
+   * Holds nest; the pipe is read again once every hold is released.
+   */
+  holdOutput(fd: number): () => void {
+    const pipe = this.#pipes.get(fd);
+    if (!pipe) return () => {};
+    const count = this.#holds.get(fd) ?? 0;
+    this.#holds.set(fd, count + 1);
+    if (count === 0) pipe.pause();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#holds.get(fd) ?? 1) - 1;
+      this.#holds.set(fd, left);
+      if (left === 0 && !pipe.destroyed) pipe.resume();
+    };
   }
 
   /** Send a signal to the process itself (not its group). */
@@ -311,7 +340,9 @@ export class ManagedProcess {
     stream.on('error', () => { /* reported through exit */ });
     const custom = fd > 2;
     const internal = !label;
+    this.#pipes.set(fd, stream);
     stream.on('data', (data: Buffer) => {
+      this.#bytesRead += data.length;
       const chunk: OutputChunk = { label: label ?? '', custom, fd, internal, data };
       for (const listener of this.#outputListeners) {
         try {
@@ -350,8 +381,22 @@ export class ManagedProcess {
         this.#signalGroup('SIGKILL', true);
         void waitForGroupExit(child.pid!).then(() => { groupGone = true; finish(); });
       }
-      drainTimer = setTimeout(() => finish(true), PIPE_DRAIN_TIMEOUT_MS);
-      drainTimer.unref();
+      // A pipe held by a consumer that is catching up (a log file on a slow disk) is waited for while
+      // output still moves, up to PIPE_DRAIN_MAX_MS; pipes kept open by a grandchild, or held by a
+      // consumer that takes nothing (an unread FIFO), are ended after PIPE_DRAIN_TIMEOUT_MS as before.
+      const deadline = Date.now() + PIPE_DRAIN_MAX_MS;
+      let readAtCheck = -1;
+      const check = (): void => {
+        const held = [...this.#holds.values()].some((n) => n > 0);
+        if (readAtCheck !== -1 && (!held || this.#bytesRead === readAtCheck || Date.now() >= deadline)) {
+          finish(true);
+          return;
+        }
+        readAtCheck = this.#bytesRead;
+        drainTimer = setTimeout(check, PIPE_DRAIN_TIMEOUT_MS);
+        drainTimer.unref();
+      };
+      check();
       finish();
     });
     child.once('close', () => { closed = true; finish(); });

@@ -19,6 +19,7 @@ import { jobInfo, jobStatus, processInfo } from './job-views.js';
 import { findCycle, stopLevels } from './dependencies.js';
 import { parseJobPolicy } from './job-policy.js';
 import { JobLogs, logSettings } from './job-logs.js';
+import { OutputHistory, parseOutputHistory } from './output-history.js';
 
 export { MIN_UPTIME_MS, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './restart-policy.js';
 export type { ProcessTableListener } from './supervisor.js';
@@ -349,6 +350,7 @@ export class Manager {
     const job = new Job(sessionid, config, resolveIdentity(config), { ...options.env }, this.#loadCounter++);
     job.instanceEnv = options.instanceEnv;
     job.logs = this.#jobLogs(job);
+    job.history = jobHistory(job.config);
     const cycle = findCycle(dependencyGraph([...this.#allJobs(), job]));
     if (cycle) {
       throw new BadRequestError('dependency_cycle', `job '${job.fullName}' cannot be loaded: dependency cycle ${cycle.join(' -> ')}`);
@@ -440,6 +442,9 @@ export class Manager {
     }
     job.config = config;
     job.logs ??= this.#jobLogs(job);
+    // A changed bound starts a new history; an unchanged one keeps what was recorded.
+    const history = parseOutputHistory(config.output_history);
+    if (JSON.stringify(history) !== JSON.stringify(job.history?.limits)) job.history = history ? new OutputHistory(history) : undefined;
     job.policy = parseJobPolicy(config);
     job.identity = identity;
     if (options.env !== undefined) job.loadEnv = { ...options.env };
@@ -601,4 +606,10 @@ function appName(app: Application): string {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+// The job's output history (on by default; `output_history = 0` turns it off).
+function jobHistory(config: JobConfig): OutputHistory | undefined {
+  const limits = parseOutputHistory(config.output_history);
+  return limits ? new OutputHistory(limits) : undefined;
 }

@@ -13,6 +13,8 @@ import { nextStreak, respawnDelayMs, shouldRestart } from './restart-policy.js';
 
 /** How often processes of a job with `max_memory` are measured. */
 export const MEMORY_CHECK_MS = 1000;
+/** stderr lines quoted in the log line of an unexpected exit. */
+export const EXIT_STDERR_LINES = 5;
 
 export interface SupervisorContext {
   events: EventBus;
@@ -124,13 +126,14 @@ export class Supervisor {
       detach: job.config.detach,
       once,
       slot,
-      captureOutput: job.policy.ready?.kind === 'line' || Boolean(job.config.stdout_logfile || job.config.stderr_logfile),
+      captureOutput: job.policy.ready?.kind === 'line' || job.history !== undefined || Boolean(job.config.stdout_logfile || job.config.stderr_logfile),
       gracefulTimeout: options.gracefulTimeout ?? job.config.graceful_timeout,
       stopSignal: parseSignal(job.config.stop_signal),
     });
     this.running.set(pid, { process: proc, job });
     (once ? job.oneOff : job.kept).push(proc);
     job.logs?.attach(proc);
+    job.history?.attach(proc);
     proc.onOutput((chunk, p) => {
       if (chunk.internal) return;
       for (const listener of this.#ctx.outputListeners) {
@@ -262,10 +265,10 @@ export class Supervisor {
     const how = proc.failure ?? (status.termSignal ? `killed by signal ${status.termSignal}` : `exit status ${status.exitStatus}`);
     if (!shouldRestart(job.policy, status, proc.failure)) {
       job.numprocesses = Math.max(0, job.numprocesses - 1);
-      this.#ctx.logger.info(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended (${how}) and is not restarted (restart = ${job.policy.restart})`);
+      this.#ctx.logger.info(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended (${how}) and is not restarted (restart = ${job.policy.restart})${lastStderr(job, proc)}`);
       return;
     }
-    this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended unexpectedly (${how}) after ${(uptime / 1000).toFixed(2)}s`);
+    this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended unexpectedly (${how}) after ${(uptime / 1000).toFixed(2)}s${lastStderr(job, proc)}`);
     job.fastFailures = nextStreak(job.policy, job.fastFailures, uptime);
     if (this.#flapped(job)) return;
     const delay = respawnDelayMs(job.policy, job.fastFailures);
@@ -403,6 +406,13 @@ export function spawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoExce
       : err.code === 'EPERM' ? 'gafferd may not switch to the configured uid/gid; run it as root or drop uid/gid'
         : 'see the cause';
   return new SpawnError(`job '${job.fullName}': process ${proc.pid} could not be spawned (${err.message}); ${hint}`, { cause: err });
+}
+
+// The end of the exit line: the process's last stderr lines from the job's history, on the same line.
+function lastStderr(job: Job, proc: ManagedProcess): string {
+  const lines = job.history?.tail({ pid: proc.pid, stream: 'stderr', lines: EXIT_STDERR_LINES }).entries ?? [];
+  if (lines.length === 0) return '';
+  return `; last stderr: ${lines.map((e) => JSON.stringify(e.line.length > 200 ? `${e.line.slice(0, 200)}…` : e.line)).join(' | ')}`;
 }
 
 function describe(err: unknown): string {

@@ -24,6 +24,7 @@ import { registerV04WatchStatsRoutes } from './routes-v04-watch-stats.js';
 import { registerV05JobActionRoutes } from './routes-v05-job-actions.js';
 import { registerV05JobRoutes } from './routes-v05-jobs.js';
 import { registerV05LogfileRoutes } from './routes-v05-logfile.js';
+import { registerV05OutputRoutes } from './routes-v05-output.js';
 import { registerV05ProcessRoutes } from './routes-v05-processes.js';
 import { registerWstreams } from './wstreams.js';
 
@@ -203,6 +204,8 @@ export class HttpServerApp implements Application {
 // Order matters: specific routes before catch-alls, literal first segments before `/<pid>`.
 function registerRoutes(router: HttpRouter, deps: RouteDeps): void {
   registerCommonRoutes(router);
+  // Before the 0.4 process routes: their catch-all for unknown actions would take /processes/<name>/output.
+  registerV05OutputRoutes(router, deps);
   registerV04ProcessRoutes(router, deps);
   registerV04GroupRoutes(router, deps);
   registerV04WatchStatsRoutes(router, deps);

@@ -69,6 +69,8 @@ function rows(webPid: () => number): Row[] {
     { route: 'POST /processes', method: 'POST', path: '/processes', body: () => ({ name: `app.${fresh('p')}`, cmd: SLEEPER, start: false }), scope: 'app' },
     { route: 'HEAD /processes/<name>', method: 'HEAD', path: '/processes/app.web', scope: 'app' },
     { route: 'GET /processes/<name>', method: 'GET', path: '/processes/app.web', scope: 'app' },
+    { route: 'GET /processes/<name>/output', method: 'GET', path: '/processes/app.web/output', scope: 'app' },
+    { route: 'GET /jobs/<sid>/<name>/output', method: 'GET', path: '/jobs/app/web/output', scope: 'app' },
     { route: 'PUT /processes/<name>', method: 'PUT', path: (m) => `/processes/app.${spareJob(m)}`, body: { cmd: SLEEPER }, scope: 'app' },
     { route: 'DELETE /processes/<name>', method: 'DELETE', path: (m) => `/processes/app.${spareJob(m)}`, scope: 'app' },
     { route: 'GET /processes/<name>/_pids', method: 'GET', path: '/processes/app.web/_pids', scope: 'app' },

@@ -27,6 +27,7 @@ stderr_logfile = ${ERR}
 
 [process:app:plain]
 cmd = ${fixtureCmd('sleeper.js')}
+output_history = off
 `,
 });
 
@@ -99,7 +100,7 @@ test('errors: unknown job, a job without a log file, bad -n', async () => {
   const plain = await ctl(['tail', 'app.plain']);
   assert.deepEqual([plain.code, plain.errLines], [1, [
     '{"error":"no_logfile","errno":404,"reason":"no_logfile"}',
-    "gafferctl: job 'app.plain' writes no stdout log file; set stdout_logfile in its configuration",
+    "gafferctl: job 'app.plain' writes no stdout log file and keeps no output history; set stdout_logfile or output_history in its configuration",
   ]]);
   for (const [program, args] of [['gaffer', ['-g', gafferd.url, 'logs', 'app.echo', '-n', 'x']], ['gafferctl', ['--connect', gafferd.url, 'tail', 'app.echo', '-n', '-2']]] as const) {
     const bad = await runCli(program, args, { cwd: dir });
@@ -108,9 +109,9 @@ test('errors: unknown job, a job without a log file, bad -n', async () => {
   }
 });
 
-test('gaffer logs <job> without a log file follows the events of that job, as before', async () => {
+test('gaffer logs <job> without a log file and without output history follows the events of that job, as before', async () => {
   const logs = spawnCli('gaffer', ['-g', gafferd.url, 'logs', 'app.plain'], { cwd: dir });
-  await logs.waitForErrLine("gaffer: job 'app.plain' has no stdout log file (stdout_logfile/stderr_logfile in its configuration); following its events instead");
+  await logs.waitForErrLine("gaffer: job 'app.plain' has no stdout log file (stdout_logfile/stderr_logfile in its configuration) and keeps no output history (output_history); following its events instead");
   // Once subscribed, a restart of the job shows its events.
   let seen = false;
   const spawn = logs.waitForLine(/^\d\d:\d\d:\d\d app\.plain \| job\.app\.plain\.spawn process with pid \d+$/).then(() => { seen = true; });

@@ -71,12 +71,12 @@ test('log files rotate at logfile_maxbytes keeping logfile_backups files, and re
   assert.ok(!readFileSync(moved, 'utf8').includes('after rotation'));
 });
 
-test('a stalled log (a FIFO nobody reads) blocks neither the Manager nor other jobs; drops are counted', async () => {
+test('log_overflow = drop: a stalled log (a FIFO nobody reads) never blocks the child, the Manager or other jobs; drops are counted', async () => {
   const m = await startManager();
   const fifo = join(dir, 'stalled.fifo');
   execFileSync('mkfifo', [fifo]);
   const exit = nextEvent(m.events, 'job.default.stuck.exit');
-  m.load({ name: 'stuck', cmd: fixtureCmd('flood.js', 20_000_000), stdout_logfile: fifo, restart: 'never' });
+  m.load({ name: 'stuck', cmd: fixtureCmd('flood.js', 20_000_000), stdout_logfile: fifo, log_overflow: 'drop', restart: 'never' });
   const other = join(dir, 'other.log');
   const ready = outputFrom(m, /ready/);
   m.load({ name: 'other', cmd: fixtureCmd('echo.js'), redirect_input: true, redirect_output: ['out'], stdout_logfile: other });

@@ -175,7 +175,7 @@ test('EACCES is reported with the path and reason (checked as user nobody when r
 test('bounded memory: pushing far more than the disk takes drops output and keeps RSS bounded', async (t) => {
   const path = tmp.join('flood.log');
   const maxBuffered = 256 * 1024;
-  const file = logFile({ path, maxBuffered });
+  const file = logFile({ path, maxBuffered, overflow: 'drop' });
   const total = 300 * 1024 * 1024;
   const size = 64 * 1024;
   const rssBefore = process.memoryUsage().rss;
@@ -203,7 +203,7 @@ test('FIFOs nobody reads block neither the event loop nor other log files, and c
   const fifos = [1, 2, 3, 4, 5].map((n) => tmp.join(`fifo-${n}`));
   execFileSync('mkfifo', fifos);
   const logger = recordingLogger();
-  const pipes = fifos.map((path) => logFile({ path, maxBuffered: 256 * 1024, logger }));
+  const pipes = fifos.map((path) => logFile({ path, maxBuffered: 256 * 1024, overflow: 'drop', logger }));
   const regular = logFile({ path: tmp.join('beside-fifos.log') });
   // Wait until each FIFO is open (it took a first piece): before that, what a log file says when
   // it drops cannot know it is a pipe, and on busy cores the open can take longer than a burst.

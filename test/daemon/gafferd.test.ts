@@ -199,8 +199,10 @@ test('-v prints every event and -vv the output of processes too', async () => {
 
 test('crash recovery: after a SIGKILL of gafferd, the next start stops the survivors and the jobs run once', async () => {
   const state = mkdtempSync(join(tmpdir(), 'gafferd-crash-'));
+  // output_history = off: the sleepers' stdout is not a pipe to gafferd, so one that prints its line
+  // after the SIGKILL does not die of EPIPE; they must survive to be recovered (docs/config.md).
   const config = [
-    '[process:web]', `cmd = ${fixtureCmd('sleeper.js')}`, 'numprocesses = 2', '',
+    '[process:web]', `cmd = ${fixtureCmd('sleeper.js')}`, 'numprocesses = 2', 'output_history = off', '',
     '[process:pipe]', 'cmd = sleep 1000 | sleep 1001', 'shell = true', '',
   ].join('\n');
   const first = await startGafferd({ config, env: { GAFFERD_STATE_DIR: state } });

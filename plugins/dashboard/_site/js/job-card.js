@@ -24,7 +24,7 @@ export class JobCard {
 
   /**
    * `actions`: scale(full, value), setState(full, '1'|'0'|'2'), signalJob(full, sig),
-   * signalProcess(pid, sig), stopProcess(pid), tail(pid).
+   * signalProcess(pid, sig), stopProcess(pid), tail(pid), history(full).
    */
   constructor(full, actions) {
     this.full = full;
@@ -63,7 +63,12 @@ export class JobCard {
           h('span', { class: 'group' },
             h('span', { class: 'group-label' }, 'signal'),
             signal,
-            h('button', { class: 'btn', type: 'button', 'aria-label': 'Send signal', title: 'Send this signal to every process of the job', onclick: act(() => actions.signalJob(full, signal.value)) }, 'Send')))),
+            h('button', { class: 'btn', type: 'button', 'aria-label': 'Send signal', title: 'Send this signal to every process of the job', onclick: act(() => actions.signalJob(full, signal.value)) }, 'Send')),
+          h('span', { class: 'group' },
+            h('button', {
+              class: 'btn', type: 'button', 'aria-label': `Recent output of ${full}`,
+              title: 'The last lines the job printed (stdout and stderr), also of processes that have exited', onclick: act(() => actions.history(full)),
+            }, 'Recent output')))),
       this.#table = h('table', { class: 'procs' },
         h('thead', {}, h('tr', {}, ['pid', 'os pid', 'uptime', 'cpu', 'memory', ''].map((t) => h('th', {}, t)))),
         this.#body),

@@ -16,6 +16,8 @@ const api = new Api(base, keys);
 const $ = (id) => document.getElementById(id);
 
 const cards = new Map();
+// Lines of the output history shown by Tail and Recent output.
+const HISTORY_LINES = 200;
 const sessionSections = new Map();
 
 const channel = new Channel(base, keys, {
@@ -77,7 +79,16 @@ const actions = {
     output.open(proc);
     document.querySelector('.layout').classList.add('with-output');
     for (const card of cards.values()) card.setTailing(card.full === proc.job ? pid : undefined);
+    // What the process printed before the tail was opened, from the job's output history.
+    api.get(`${jobPath(proc.job)}/output?pid=${pid}&lines=${HISTORY_LINES}&format=json`)
+      .then((body) => output.history(pid, body.lines), () => { /* no history (output_history = off): live lines only */ });
   },
+  history: (full) => perform(`recent output of ${full}`, undefined, async () => {
+    const body = await api.get(`${jobPath(full)}/output?lines=${HISTORY_LINES}&format=json`);
+    output.openHistory(full, body.lines);
+    document.querySelector('.layout').classList.add('with-output');
+    for (const card of cards.values()) card.setTailing(undefined);
+  }),
 };
 
 async function perform(what, full, work) {

@@ -53,6 +53,41 @@ export class OutputPanel {
     this.#labels = proc.labels;
   }
 
+  /**
+   * Put what `pid` printed before the tail opened (output history entries) above the live lines,
+   * without repeating lines already shown live.
+   */
+  history(pid, entries) {
+    if (pid !== this.pid || !Array.isArray(entries)) return;
+    // Lines that came live while the history was fetched end the history too: drop that overlap.
+    const live = [...this.#lines.querySelectorAll('.line:not(.system)')].map((el) => el.lastChild?.textContent);
+    let overlap = Math.min(live.length, entries.length);
+    while (overlap > 0 && !entries.slice(-overlap).every((e, i) => e.line === live[i])) overlap -= 1;
+    const older = entries.slice(0, entries.length - overlap).map((e) => this.#historyLine(e));
+    this.#lines.prepend(...older, h('span', { class: 'line system' }, h('span', { class: 'ts' }, ''), `${older.length} earlier line${older.length === 1 ? '' : 's'} from the output history`));
+    this.#scroll();
+  }
+
+  /** Show the recent output of a whole job (every process, also exited ones): a snapshot, not live. */
+  openHistory(full, entries) {
+    this.#unsubscribe();
+    this.pid = undefined;
+    this.#lines.replaceChildren();
+    this.#partial.clear();
+    this.#labels = [];
+    setText(this.#title, `${full} · recent output`);
+    this.#legend.replaceChildren(h('span', { class: 'label label-0' }, 'stdout'), h('span', { class: 'label label-1' }, 'stderr'));
+    this.#root.dataset.live = 'false';
+    for (const entry of entries) this.#lines.append(this.#historyLine(entry));
+    this.#system(entries.length === 0 ? 'no output recorded' : `the last ${entries.length} lines (pid shown first); not live`);
+    this.#root.hidden = false;
+  }
+
+  #historyLine(entry) {
+    const time = new Date(entry.time * 1000).toTimeString().slice(0, 8);
+    return h('span', { class: `line ${entry.stream === 'stderr' ? 'label-1' : 'label-0'}` }, h('span', { class: 'ts' }, `${time} ${entry.pid}`), entry.line);
+  }
+
   /** The server confirmed a STREAM subscription: once all are, output is live. */
   subscribed(topic) {
     if (!this.#topics.includes(topic) || this.#confirmed.has(topic)) return;

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { InvalidArgumentError } from 'commander';
+import type { GafferClient } from '../../../client/gaffer-client.js';
 import { NotFoundError, isGafferError } from '../../../errors.js';
 import { formatClock } from '../../../util/duration.js';
 import { fullName } from '../../../util/names.js';
@@ -9,7 +11,7 @@ import { followCanonicalEvents } from '../event-follower.js';
 
 export const logsCommand: GafferCommand = {
   name: 'logs',
-  summary: "print a job's log file (-n, -f), or follow the events of the application",
+  summary: "print a job's log file or output history (-n, -f), or follow the events of the application",
   description: `With a job whose configuration has a log file (stdout_logfile,
 stderr_logfile): print its last lines (-n N, default 10) and with -f keep
 printing what the job writes, until interrupted. --stderr reads the file of
@@ -22,8 +24,13 @@ after a '==> <file> <==' line.
   GET /orders 200
   $ gaffer logs web -f --stderr
 
-Without a job, or with a job that has no log file (a notice says so on
-stderr), print the events of the jobs of the application as they happen,
+A job without a log file shows its output history instead: the last lines
+of stdout and stderr (--stderr: stderr alone) that gafferd keeps in memory
+for every job (output_history), also those of processes that have already
+exited; -f follows new lines.
+
+Without a job, or with a job that has neither a log file nor an output
+history (a notice says so on stderr), print the events of the jobs of the application as they happen,
 until interrupted:
 
   HH:MM:SS <name> | <event> process with pid <pid>
@@ -36,7 +43,8 @@ until interrupted:
   10:12:01 myapp.web | job.myapp.web.spawn process with pid 7
   10:12:05 myapp.web | job.myapp.web.exit process with pid 7
 
-HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout&lines=N&follow=true`,
+HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout&lines=N&follow=true
+      GET /jobs/<sid>/<name>/output?lines=N&follow=true`,
   configure: (cmd) => {
     cmd.argument('[job]', "a job (type, app.type): print its log file")
       .option('-n, --lines <N>', 'with a job: number of lines to print (default 10)', parseLines)
@@ -62,9 +70,13 @@ HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout&lines=N&follow=true`,
     } catch (err) {
       if (!isGafferError(err) || err.status !== 404) throw err;
       if (err.reason === 'not_found') throw new NotFoundError('not_found', `job '${full}' not found`);
-      // no_logfile (or a gafferd without the route): the events, as without a job.
-      ctx.err(`gaffer: job '${full}' has no ${stream} log file (stdout_logfile/stderr_logfile in its configuration); following its events instead`);
-      return followEvents(ctx, `job.${full}.`, opts.color !== false);
+      res = await openHistory(client, target, { stderr: opts.stderr === true, lines: opts.lines as number | undefined, follow });
+      if (!res) {
+        // Neither a log file nor a history (or a gafferd without the routes): the events, as without a job.
+        ctx.err(`gaffer: job '${full}' has no ${stream} log file (stdout_logfile/stderr_logfile in its configuration) ` +
+          'and keeps no output history (output_history); following its events instead');
+        return followEvents(ctx, `job.${full}.`, opts.color !== false);
+      }
     }
     const { copyLogStream } = await import('../../gafferctl/log-stream.js');
     const end = await copyLogStream(res, ctx.io);
@@ -78,6 +90,16 @@ HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout&lines=N&follow=true`,
     return 0;
   },
 };
+
+// The job's output history (both streams unless stderr), or undefined when gafferd keeps none for it.
+async function openHistory(client: GafferClient, target: { sessionid: string; name: string }, options: { stderr: boolean; lines: number | undefined; follow: boolean }): Promise<IncomingMessage | undefined> {
+  try {
+    return await client.openOutput(target.sessionid, target.name, { stream: options.stderr ? 'stderr' : undefined, lines: options.lines, follow: options.follow });
+  } catch (err) {
+    if (isGafferError(err) && err.status === 404 && err.reason !== 'not_found') return undefined;
+    throw err;
+  }
+}
 
 function parseLines(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a number of lines (0 or more), got ${JSON.stringify(value)}`);

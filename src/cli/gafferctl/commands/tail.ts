@@ -14,9 +14,13 @@ else stdout_logfile); with -f keep printing what the job writes until
 interrupted (Ctrl-C, SIGTERM; exit status 0). <name> is a 0.4 name (dummy =
 default.dummy) or session.name. With a {pid} file name, the files of the
 job's current processes are printed, each after a '==> <file> <==' line.
+A job without a log file shows its output history instead (the last lines
+gafferd keeps in memory, output_history: stdout and stderr, or stderr alone
+with --stderr), also for processes that have already exited.
 (An addition of this port.)
 
 HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout|stderr&lines=N[&follow=true]
+      GET /jobs/<sid>/<name>/output?lines=N[&stream=stderr][&follow=true]
 
   $ gafferctl tail dummy -n 2
   hello, dummy (pid: 51134) is alive
@@ -38,12 +42,17 @@ HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout|stderr&lines=N[&follow=true]
     try {
       res = await client.openLogfile(job.sessionid, job.name, { stream, lines: opts.lines as number | undefined, follow });
     } catch (err) {
-      if (isGafferError(err) && err.reason === 'no_logfile') {
+      if (!isGafferError(err) || err.reason !== 'no_logfile') throw err;
+      // No log file: the job's output history (kept in memory by gafferd), both streams unless --stderr.
+      try {
+        res = await client.openOutput(job.sessionid, job.name, { stream: opts.stderr === true ? 'stderr' : undefined, lines: opts.lines as number | undefined, follow });
+      } catch (historyErr) {
+        if (!isGafferError(historyErr) || historyErr.status !== 404 || historyErr.reason === 'not_found') throw historyErr;
         ctx.err(JSON.stringify(responseBody(err)));
-        ctx.err(`gafferctl: job '${fullName(job.sessionid, job.name)}' writes no ${stream} log file; set ${stream}_logfile in its configuration`);
+        ctx.err(`gafferctl: job '${fullName(job.sessionid, job.name)}' writes no ${stream} log file and keeps no output history; ` +
+          `set ${stream}_logfile or output_history in its configuration`);
         return 1;
       }
-      throw err;
     }
     const end = await copyLogStream(res, ctx.io);
     if (end === 'broken') {
