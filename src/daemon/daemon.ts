@@ -69,7 +69,9 @@ export class Daemon {
 
   constructor(options: DaemonOptions = {}) {
     this.#options = options;
-    this.#logger = new DaemonLogger({ stderr: options.stderr });
+    // A valid --log-format applies from the first line (a bad one is reported when the configuration is read).
+    const format = options.overrides?.logFormat;
+    this.#logger = new DaemonLogger({ stderr: options.stderr, format: format === 'json' || format === 'text' ? format : undefined });
     this.manager = new Manager({ logger: this.#logger });
   }
 
@@ -97,7 +99,7 @@ export class Daemon {
     try {
       const config = await this.#readConfig();
       this.#config = config;
-      this.#logger.configure({ level: config.logLevel, file: config.errorLog });
+      this.#logger.configure({ level: config.logLevel, file: config.errorLog, format: config.logFormat });
       for (const warning of config.warnings) this.#logger.warn(warning);
       if (config.pidfile) {
         this.#pidfile = new Pidfile(config.pidfile);
@@ -200,7 +202,7 @@ export class Daemon {
       return;
     }
     const before = this.#config;
-    this.#logger.configure({ level: next.logLevel, file: next.errorLog });
+    this.#logger.configure({ level: next.logLevel, file: next.errorLog, format: next.logFormat });
     const diff = diffJobs(before.jobs, next.jobs);
     this.#logger.info(`reloading the configuration: ${diff.added.length} new, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged.length} unchanged job(s)`);
     for (const name of diff.removed) {
