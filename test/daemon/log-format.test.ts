@@ -31,6 +31,12 @@ test('--log-format json: every log line is a JSON object with time, level, pid a
     assert.equal(r.pid, gafferd.child.pid);
     assert.equal(typeof r.message, 'string');
   }
+  const ended = records.find((r) => /is not restarted/.test(r.message));
+  assert.ok(ended, 'the exit line is there');
+  assert.equal(ended.job, 'default.crashy');
+  assert.equal(ended.proc_pid, 1);
+  assert.equal(ended.exit_status, 3);
+  assert.equal(typeof ended.os_pid, 'number');
   const listening = records.find((r) => /^HTTP API listening on 127\.0\.0\.1:\d+$/.test(r.message));
   assert.ok(listening, 'the listener line is there, as a message');
   const port = /:(\d+)$/.exec(listening.message)![1];
