@@ -243,7 +243,8 @@ export class Daemon {
   // changed) and its target becomes the configured numprocesses.
   async #applyChange(name: string, config: GafferdConfig['jobs'][number]['config']): Promise<void> {
     const job = this.manager.getJob(name);
-    void this.manager.update({ ...config });
+    // A failed rolling update is logged by the Manager; the old processes keep running.
+    this.manager.update({ ...config }).catch(() => {});
     if (!job.stopped && !job.idle && job.numprocesses !== config.numprocesses) this.manager.scale(name, `=${config.numprocesses}`);
   }
 
