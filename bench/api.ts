@@ -16,9 +16,9 @@ const STREAM_BYTES = Number(process.env.BENCH_STREAM_BYTES ?? 200_000_000);
 const LINE = '0123456789'.repeat(9) + '012345678';
 const producer = (bytes: number): string => `read go; yes ${LINE} | head -c ${bytes}`;
 
-interface Daemon { child: ChildProcess; port: number }
+export interface Daemon { child: ChildProcess; port: number }
 
-function startGafferd(): Promise<Daemon> {
+export function startGafferd(): Promise<Daemon> {
   // Its own state directory: a gafferd running elsewhere on the machine must not refuse this one.
   const state = mkdtempSync(join(tmpdir(), 'gaffer-bench-state-'));
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'gafferd.js'), '--bind', '127.0.0.1:0'], {
@@ -35,7 +35,7 @@ function startGafferd(): Promise<Daemon> {
 }
 
 // The baseline server: node:http answering a fixed JSON body, in its own process like gafferd.
-function startBareServer(body: string): Promise<Daemon> {
+export function startBareServer(body: string): Promise<Daemon> {
   const script = `const http = require('node:http'); const body = ${JSON.stringify(body)};
     const s = http.createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body)}); res.end(body); }); });
     s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
@@ -45,7 +45,7 @@ function startBareServer(body: string): Promise<Daemon> {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function call(port: number, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
+export function call(port: number, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
       let text = '';
@@ -58,7 +58,7 @@ function call(port: number, method: string, path: string, body?: string): Promis
   });
 }
 
-async function latency(port: number, method: string, path: string, body?: string): Promise<Summary> {
+export async function latency(port: number, method: string, path: string, body?: string): Promise<Summary> {
   for (let i = 0; i < 200; i++) await call(port, method, path, body);
   const samples: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
@@ -69,7 +69,7 @@ async function latency(port: number, method: string, path: string, body?: string
   return summarize(samples);
 }
 
-async function waitForPids(port: number, job: string, count: number): Promise<number[]> {
+export async function waitForPids(port: number, job: string, count: number): Promise<number[]> {
   for (;;) {
     const { text } = await call(port, 'GET', `/jobs/default/${job}/pids`);
     const pids = JSON.parse(text).pids as number[];

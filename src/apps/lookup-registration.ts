@@ -14,6 +14,8 @@ import { ConfigError } from '../errors.js';
 import type { EventPayload } from '../protocol/events.js';
 import { redactCredentials } from '../util/redact.js';
 import { LOOKUPD_PROTOCOL_VERSION, lookupdWebsocketUrl, type LookupdMessage } from '../protocol/lookupd.js';
+import type { MetricFamily } from '../util/prometheus-text.js';
+import { redactUrl } from '../util/redact-url.js';
 
 export interface LookupRegistrationOptions {
   /** lookupd HTTP addresses (`http://host:5010`, `https://...`); duplicates are opened once. */
@@ -63,6 +65,16 @@ export class LookupRegistration implements Application {
   /** State of each link, by websocket URL. */
   links(): Array<{ url: string; state: LinkState }> {
     return this.#links.map((l) => ({ url: l.url, state: l.state }));
+  }
+
+  /** `/metrics` families: 1 for each lookupd this node is registered with. */
+  collectMetrics(): MetricFamily[] {
+    return [{
+      name: 'gaffer_lookupd_link_up',
+      help: '1 while this node is registered with the lookupd, 0 while it connects or waits to retry.',
+      type: 'gauge',
+      samples: this.#links.map((l) => ({ labels: { url: redactUrl(l.url) }, value: l.state === 'registered' ? 1 : 0 })),
+    }];
   }
 
   async start(manager: Manager): Promise<void> {

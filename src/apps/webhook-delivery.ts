@@ -61,6 +61,8 @@ export class WebhookTarget {
   #busy = false;
   #closed = false;
   #dropped = 0;
+  #droppedTotal = 0;
+  #failedTotal = 0;
   #abort: (() => void) | undefined;
 
   constructor(url: URL, options: DeliveryOptions, logger: Logger, agents: WebhookAgents) {
@@ -76,12 +78,23 @@ export class WebhookTarget {
     return this.#queue.length + (this.#busy ? 1 : 0);
   }
 
+  /** Events dropped because the queue was full, since the target was created. */
+  get droppedTotal(): number {
+    return this.#droppedTotal;
+  }
+
+  /** Events given up on after their retries, since the target was created. */
+  get failedTotal(): number {
+    return this.#failedTotal;
+  }
+
   /** Queue one event; never blocks and never throws. */
   enqueue(event: string, payload: unknown): void {
     if (this.#closed) return;
     this.#queue.push({ event, body: JSON.stringify(payload) });
     if (this.#queue.length > this.#options.queueLimit) {
       this.#queue.shift();
+      this.#droppedTotal += 1;
       if (this.#dropped++ === 0) {
         this.#logger.warn(`webhook ${this.#shownUrl}: ${this.#options.queueLimit} events are waiting; dropping the oldest until it answers again`);
       }
@@ -122,6 +135,7 @@ export class WebhookTarget {
         return;
       }
       if (!result.retryable || attempt >= this.#options.retries) {
+        this.#failedTotal += 1;
         this.#logger.warn(`webhook POST ${this.#shownUrl} for event '${delivery.event}' failed (${result.reason})` +
           `${attempt > 0 ? ` after ${attempt + 1} attempts` : ''}; event dropped`);
         return;

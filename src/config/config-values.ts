@@ -12,6 +12,8 @@ import { formatFileMode, parseFileMode } from '../util/file-mode.js';
 export const DEFAULT_ADDRESS_PORT = 8000;
 export const LOG_LEVELS = ['critical', 'error', 'warning', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Thrown by the value parsers: `expected` completes "expected <...>". */
 export class ExpectedValue extends Error {

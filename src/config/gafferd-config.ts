@@ -8,8 +8,8 @@ import { stat } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import type { ListenAddress } from '../util/address.js';
 import {
-  ExpectedValue, LOG_LEVELS, parseBacklogValue, parseBooleanValue, parseChoiceValue, parseHttpUrlValue,
-  parseListenAddressValue, parseTextValue, type LogLevel,
+  ExpectedValue, LOG_FORMATS, LOG_LEVELS, parseBacklogValue, parseBooleanValue, parseChoiceValue, parseHttpUrlValue,
+  parseListenAddressValue, parseTextValue, type LogFormat, type LogLevel,
 } from './config-values.js';
 import { readConfigTree } from './config-tree.js';
 import type { ConfiguredJob } from './configured-job.js';
@@ -80,6 +80,8 @@ export interface GafferdConfig {
   /** Log file; undefined = stderr (`-`). */
   errorLog: string | undefined;
   logLevel: LogLevel;
+  /** gafferd's own log lines: `text` (default) or `json` (one object per line). */
+  logFormat: LogFormat;
   broadcastAddress: string | undefined;
   lookupdAddresses: string[];
   requireKey: boolean;
@@ -114,7 +116,7 @@ export interface LoadGafferdConfigOptions {
 }
 
 const GAFFER_KEYS = ['http_endpoints', 'bind', 'backlog', 'plugins_dir', 'plugin_dir', 'include', 'include_dir', 'daemonize',
-  'pidfile', 'error_log', 'log_level', 'broadcast_address', 'lookupd_address*', 'require_key',
+  'pidfile', 'error_log', 'log_level', 'log_format', 'broadcast_address', 'lookupd_address*', 'require_key',
   'allowed_origins', 'server_names'];
 const ENDPOINT_KEYS = ['bind', 'backlog', 'certfile', 'keyfile'];
 const SSL_KEYS = ['certfile', 'keyfile', 'ca_certs', 'cert_reqs'];
@@ -160,6 +162,7 @@ export async function loadGafferdConfig(file: string | undefined, options: LoadG
     pidfile: gaffer?.read('pidfile', (t) => parseTextValue(t, 'a file path')),
     errorLog: gaffer?.read('error_log', (t) => (t.trim() === '-' ? undefined : parseTextValue(t, 'a file path or -'))),
     logLevel: gaffer?.read('log_level', (t) => parseChoiceValue(t, LOG_LEVELS)) ?? 'info',
+    logFormat: gaffer?.read('log_format', (t) => parseChoiceValue(t, LOG_FORMATS)) ?? 'text',
     broadcastAddress: gaffer?.read('broadcast_address', parseHttpUrlValue),
     lookupdAddresses: [],
     requireKey: gaffer?.read('require_key', parseBooleanValue) ?? false,

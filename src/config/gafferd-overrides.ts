@@ -3,7 +3,7 @@
 // `--backlog` is reported like a bad file value: one line naming the option.
 import { ConfigError } from '../errors.js';
 import {
-  ExpectedValue, LOG_LEVELS, parseBacklogValue, parseHttpUrlValue, parseListenAddressValue, type LogLevel,
+  ExpectedValue, LOG_FORMATS, LOG_LEVELS, parseBacklogValue, parseChoiceValue, parseHttpUrlValue, parseListenAddressValue, type LogLevel,
 } from './config-values.js';
 import type { GafferdConfig } from './gafferd-config.js';
 import { parseOriginValue } from './origin-values.js';
@@ -17,6 +17,8 @@ export interface GafferdOverrides {
   errorLog?: string;
   /** Unknown levels fall back to `info` (cli.md). */
   logLevel?: string;
+  /** `text` or `json`; anything else is an error naming the option. */
+  logFormat?: string;
   requireKey?: boolean;
   /** Replaces the file's list when given (even empty). */
   lookupdAddresses?: string[];
@@ -41,6 +43,7 @@ export function applyGafferdOverrides(config: GafferdConfig, overrides: GafferdO
   if (overrides.daemonize !== undefined) out.daemonize = overrides.daemonize;
   if (overrides.errorLog !== undefined) out.errorLog = overrides.errorLog === '-' ? undefined : overrides.errorLog;
   if (overrides.logLevel !== undefined) out.logLevel = toLogLevel(overrides.logLevel);
+  if (overrides.logFormat !== undefined) out.logFormat = option('--log-format', overrides.logFormat, (t) => parseChoiceValue(t, LOG_FORMATS));
   if (overrides.requireKey !== undefined) out.requireKey = overrides.requireKey;
   if (overrides.lookupdAddresses !== undefined) {
     out.lookupdAddresses = [...new Set(overrides.lookupdAddresses.map((a) => option('--lookupd-address', a, parseHttpUrlValue)))];

@@ -60,6 +60,9 @@ export const JOB_KEYS: Readonly<Record<string, (text: string) => unknown>> = {
   restart_delay: parseSecondsValue,
   max_memory: parseByteSizeValue,
   on_give_up: (t) => parseChoiceValue(t, ['stop', 'exit'] as const),
+  reload_strategy: (t) => parseChoiceValue(t, ['all', 'rolling'] as const),
+  rolling_batch: (t) => parseIntegerValue(t, 1),
+  rolling_grace: parseSecondsValue,
 };
 
 const KNOWN_JOB_KEYS = [...Object.keys(JOB_KEYS), 'env:<VAR>'];

@@ -39,6 +39,11 @@ export class EventBus {
     return this.#dropped;
   }
 
+  /** Events published and not delivered yet. */
+  get pending(): number {
+    return this.#queue.length;
+  }
+
   /** Queue an event; `payload.event` is set to `eventType`. */
   publish(eventType: string, payload: Omit<EventPayload, 'event'> = {}): void {
     if (this.#closed) return;

@@ -44,7 +44,7 @@ export interface JobConfig {
 /** Keys whose change does not require restarting the running processes. */
 export const NON_PROCESS_KEYS = new Set(['numprocesses', 'priority', 'start', 'flapping', 'graceful_timeout', 'stop_signal',
   'restart', 'success_exit_codes', 'restart_delay', 'max_memory', 'on_give_up', 'health', 'health_interval', 'health_failures',
-  'depends_on', 'ready_timeout']);
+  'depends_on', 'ready_timeout', 'reload_strategy', 'rolling_batch', 'rolling_grace']);
 
 /**
  * Validate and normalize a JSON job config (as posted to the API or read

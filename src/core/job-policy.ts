@@ -24,6 +24,12 @@ export interface JobPolicy {
   healthInterval: number;
   healthFailures: number;
   dependsOn: string[];
+  /** `all` (stop every process, then spawn: the original behaviour) or `rolling` (replace batch by batch, never below target). */
+  reloadStrategy: 'all' | 'rolling';
+  /** Processes replaced at a time by a rolling reload. */
+  rollingBatch: number;
+  /** Seconds a replacement without a `ready` check must stay up to count as ready in a rolling reload. */
+  rollingGrace: number;
 }
 
 export const DEFAULT_READY_TIMEOUT = 30;
@@ -32,7 +38,7 @@ export const DEFAULT_HEALTH_FAILURES = 3;
 
 /** The operations keys of a job config; absent keys keep the original gaffer behaviour. */
 export const POLICY_KEYS = ['restart', 'success_exit_codes', 'restart_delay', 'max_memory', 'on_give_up', 'ready',
-  'ready_timeout', 'health', 'health_interval', 'health_failures', 'depends_on'] as const;
+  'ready_timeout', 'health', 'health_interval', 'health_failures', 'depends_on', 'reload_strategy', 'rolling_batch', 'rolling_grace'] as const;
 
 /**
  * Read and validate the operations keys of a (JSON or INI) job config. Throws
@@ -85,6 +91,14 @@ export function parseJobPolicy(config: Record<string, unknown>, reason = 'invali
     const raw = config.depends_on;
     dependsOn = (Array.isArray(raw) ? raw.map(String) : String(raw).split(/[\s,]+/)).map((s) => s.trim()).filter(Boolean);
   }
+  let reloadStrategy: 'all' | 'rolling' = 'all';
+  if (present('reload_strategy')) {
+    const v = String(config.reload_strategy).toLowerCase();
+    if (v !== 'all' && v !== 'rolling') throw bad('reload_strategy', 'all or rolling');
+    reloadStrategy = v;
+  }
+  const rollingBatch = present('rolling_batch') ? Number(config.rolling_batch) : 1;
+  if (!Number.isInteger(rollingBatch) || rollingBatch < 1) throw bad('rolling_batch', 'an integer >= 1');
   return {
     restart,
     successExitCodes,
@@ -97,6 +111,9 @@ export function parseJobPolicy(config: Record<string, unknown>, reason = 'invali
     healthInterval: seconds('health_interval', DEFAULT_HEALTH_INTERVAL, 0.01),
     healthFailures,
     dependsOn,
+    reloadStrategy,
+    rollingBatch,
+    rollingGrace: seconds('rolling_grace', 1),
   };
 }
 

@@ -51,6 +51,8 @@ export class Job {
   retryTimer: NodeJS.Timeout | undefined;
   /** Pending delayed respawn after fast consecutive failures. */
   respawnTimer: NodeJS.Timeout | undefined;
+  /** The rolling reload in progress (reload_strategy = rolling), if any. */
+  rollout: Promise<void> | undefined;
   /** Consecutive fast failures (spawn errors, exits within MIN_UPTIME, or within the stable period with restart_delay). */
   fastFailures = 0;
   /** Started but waiting for its dependencies to be ready. */

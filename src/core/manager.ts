@@ -18,6 +18,7 @@ import { Supervisor, spawnError, type ProcessTableListener } from './supervisor.
 import { jobInfo, jobStatus, processInfo } from './job-views.js';
 import { findCycle, stopLevels } from './dependencies.js';
 import { parseJobPolicy } from './job-policy.js';
+import { rollOut } from './rolling-reload.js';
 import { JobLogs, logSettings } from './job-logs.js';
 import { OutputHistory, parseOutputHistory } from './output-history.js';
 
@@ -389,27 +390,44 @@ export class Manager {
     return this.#sup.halt(this.getJob(name, sessionid), { resetTarget: true });
   }
 
-  /** Rolling restart: spawn `numprocesses` new processes, then reap the old ones. A stopped job is started. */
-  restartJob(name: string, sessionid?: string): void {
+  /**
+   * Restart: spawn `numprocesses` new processes, then reap the old ones; with
+   * `reload_strategy = rolling`, batch by batch once each replacement is ready
+   * (the promise settles when the rollout ends). A stopped job is started.
+   */
+  restartJob(name: string, sessionid?: string): Promise<void> {
     this.#assertRunning();
     const job = this.getJob(name, sessionid);
+    if (this.#rolls(job)) {
+      this.#sup.publish('restart', job, {});
+      return this.#rollOut(job);
+    }
     this.#sup.publish('restart', job, {});
     if (job.stopped || job.idle) {
       this.#sup.start(job);
-      return;
+      return Promise.resolve();
     }
     const old = job.kept.splice(0);
     job.clearTimers();
     job.fastFailures = 0;
     this.#sup.reconcile(job);
     for (const proc of old) this.#sup.reapOne(job, proc);
+    return Promise.resolve();
   }
 
-  /** Reload: reset target and flapping, stop every process, spawn fresh ones at once. */
+  /**
+   * Reload: reset target and flapping, stop every process, spawn fresh ones at
+   * once; with `reload_strategy = rolling`, replace them batch by batch instead.
+   */
   reload(name: string, sessionid?: string): Promise<void> {
     this.#assertRunning();
     const job = this.getJob(name, sessionid);
     this.#sup.publish('restart', job, {});
+    if (this.#rolls(job)) {
+      job.flapping?.reset();
+      job.fastFailures = 0;
+      return this.#rollOut(job);
+    }
     job.clearTimers();
     job.numprocesses = job.config.numprocesses;
     job.flapping?.reset();
@@ -434,6 +452,7 @@ export class Manager {
     const config = normalizeJobConfig({ ...raw, name: job.name });
     const identity = resolveIdentity(config);
     const before = job.config;
+    const beforeEnv = job.loadEnv;
     const envChanged = options.env !== undefined && JSON.stringify(options.env) !== JSON.stringify(job.loadEnv);
     if (JSON.stringify(logSettings(before)) !== JSON.stringify(logSettings(config))) {
       const old = job.logs;
@@ -459,7 +478,18 @@ export class Manager {
     this.#sup.publish('update', job, {});
     if (!job.stopped && !job.idle) this.#sup.watchMemory(job);
     let exits: Array<Promise<unknown>> = [];
-    if (requiresRestart(before, config) || envChanged) {
+    const restart = requiresRestart(before, config) || envChanged;
+    if (restart && this.#rolls(job)) {
+      const previous = { config: before, policy: parseJobPolicy(before), identity: resolveIdentity(before), env: beforeEnv };
+      return this.#rollOut(job, () => {
+        // The old processes keep running: so does their config, for their respawns.
+        job.config = previous.config;
+        job.policy = previous.policy;
+        job.identity = previous.identity;
+        job.loadEnv = previous.env;
+      });
+    }
+    if (restart) {
       exits = job.processes.filter((p) => !p.once).map((p) => this.#sup.stopOne(job, p));
     }
     this.#sup.reconcile(job);
@@ -539,9 +569,9 @@ export class Manager {
     return Promise.all(this.sessionJobs(sessionid).map((j) => this.#sup.halt(j, { resetTarget: true }))).then(() => undefined);
   }
 
-  restartSession(sessionid: string): void {
+  restartSession(sessionid: string): Promise<void> {
     this.#assertRunning();
-    for (const job of this.sessionJobs(sessionid)) this.restartJob(job.name, job.sessionid);
+    return Promise.all(this.sessionJobs(sessionid).map((job) => this.restartJob(job.name, job.sessionid))).then(() => undefined);
   }
 
   unloadSession(sessionid: string): Promise<void> {
@@ -560,6 +590,26 @@ export class Manager {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** Rolling strategy, and something running to roll. */
+  #rolls(job: Job): boolean {
+    return job.policy.reloadStrategy === 'rolling' && !job.stopped && !job.idle && job.kept.length > 0;
+  }
+
+  #rollOut(job: Job, onFailure?: () => void): Promise<void> {
+    if (job.rollout) {
+      return Promise.reject(new ConflictError('reload_in_progress', `a rolling reload of ${job.fullName} is in progress; wait for it to finish`));
+    }
+    const host = {
+      events: this.events,
+      logger: this.logger,
+      reconcile: (j: Job) => this.#sup.reconcile(j),
+      reapOne: (j: Job, p: ManagedProcess) => this.#sup.reapOne(j, p),
+      isRunning: () => this.#state === 'running',
+    };
+    job.rollout = rollOut(host, job, { onFailure }).finally(() => { job.rollout = undefined; });
+    return job.rollout;
+  }
 
   #entry(pid: number | string): { process: ManagedProcess; job: Job } {
     return this.#sup.entry(pid);

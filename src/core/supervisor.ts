@@ -218,7 +218,7 @@ export class Supervisor {
     job.replaceOnExit.delete(proc);
     const wasMember = job.detach(proc);
     const error = spawnError(job, proc, err);
-    this.#ctx.logger.error(error.message);
+    this.#ctx.logger.error(error.message, { job: job.fullName, proc_pid: proc.pid, errno: err.code ?? 'UNKNOWN' });
     this.#ctx.events.publish('spawn_error', { name: job.fullName, pid: proc.pid, error: error.message, errno: err.code ?? 'UNKNOWN' });
     if (proc.once || !wasMember || job.stopped || job.unloaded) return;
     if (job.policy.restart === 'never') {
@@ -263,12 +263,16 @@ export class Supervisor {
     }
     const uptime = Date.now() - proc.createTime * 1000;
     const how = proc.failure ?? (status.termSignal ? `killed by signal ${status.termSignal}` : `exit status ${status.exitStatus}`);
+    const fields = {
+      job: job.fullName, proc_pid: proc.pid, os_pid: proc.osPid,
+      exit_status: status.exitStatus, term_signal: status.termSignal || undefined, failure: proc.failure,
+    };
     if (!shouldRestart(job.policy, status, proc.failure)) {
       job.numprocesses = Math.max(0, job.numprocesses - 1);
-      this.#ctx.logger.info(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended (${how}) and is not restarted (restart = ${job.policy.restart})${lastStderr(job, proc)}`);
+      this.#ctx.logger.info(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended (${how}) and is not restarted (restart = ${job.policy.restart})${lastStderr(job, proc)}`, fields);
       return;
     }
-    this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended unexpectedly (${how}) after ${(uptime / 1000).toFixed(2)}s${lastStderr(job, proc)}`);
+    this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended unexpectedly (${how}) after ${(uptime / 1000).toFixed(2)}s${lastStderr(job, proc)}`, fields);
     job.fastFailures = nextStreak(job.policy, job.fastFailures, uptime);
     if (this.#flapped(job)) return;
     const delay = respawnDelayMs(job.policy, job.fastFailures);
@@ -279,7 +283,7 @@ export class Supervisor {
   #scheduleRespawn(job: Job, delayMs: number): void {
     if (job.respawnTimer) return;
     if (delayMs >= 200) {
-      this.#ctx.logger.warn(`job '${job.fullName}': ${job.fastFailures} failures in a row; respawning in ${(delayMs / 1000).toFixed(1)}s`);
+      this.#ctx.logger.warn(`job '${job.fullName}': ${job.fastFailures} failures in a row; respawning in ${(delayMs / 1000).toFixed(1)}s`, { job: job.fullName });
     }
     job.respawnTimer = setTimeout(() => {
       job.respawnTimer = undefined;
@@ -295,9 +299,9 @@ export class Supervisor {
     this.publish('flap', job, {});
     const flapping = job.config.flapping!;
     if (decision === 'retry') {
-      this.#ctx.logger.warn(`job '${job.fullName}' is flapping: stopped, retrying in ${flapping.retry_in}s (retry ${job.flapping.retries} of ${flapping.max_retry})`);
+      this.#ctx.logger.warn(`job '${job.fullName}' is flapping: stopped, retrying in ${flapping.retry_in}s (retry ${job.flapping.retries} of ${flapping.max_retry})`, { job: job.fullName });
     } else {
-      this.#ctx.logger.error(`job '${job.fullName}' kept flapping and was given up after ${flapping.max_retry} retries; start it again once fixed`);
+      this.#ctx.logger.error(`job '${job.fullName}' kept flapping and was given up after ${flapping.max_retry} retries; start it again once fixed`, { job: job.fullName });
       this.#ctx.events.publish('give_up', { name: job.fullName, on_give_up: job.policy.onGiveUp });
     }
     void this.halt(job, { resetTarget: false });
@@ -342,7 +346,7 @@ export class Supervisor {
     if (job.policy.ready) {
       this.#ctx.events.publish('ready', { name: job.fullName });
       this.#ctx.events.publish(jobEvent(job.fullName, 'ready'), { name: job.fullName });
-      this.#ctx.logger.info(`job '${job.fullName}' is ready`);
+      this.#ctx.logger.info(`job '${job.fullName}' is ready`, { job: job.fullName });
     }
     for (const other of this.#ctx.jobs()) {
       if (other.waiting && other.dependencies.includes(job.fullName)) this.reconcile(other);
@@ -374,7 +378,7 @@ export class Supervisor {
     const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid, reason, detail };
     this.#ctx.events.publish(reason === 'max_memory' ? 'max_memory' : 'unhealthy', payload);
     this.#ctx.events.publish(processEvent(proc.pid, reason === 'max_memory' ? 'max_memory' : 'unhealthy'), payload);
-    this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}): ${detail}; restarting it`);
+    this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}): ${detail}; restarting it`, { job: job.fullName, proc_pid: proc.pid, os_pid: proc.osPid });
     void proc.stop();
   }
 

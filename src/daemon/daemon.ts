@@ -72,7 +72,9 @@ export class Daemon {
 
   constructor(options: DaemonOptions = {}) {
     this.#options = options;
-    this.#logger = new DaemonLogger({ stderr: options.stderr });
+    // A valid --log-format applies from the first line (a bad one is reported when the configuration is read).
+    const format = options.overrides?.logFormat;
+    this.#logger = new DaemonLogger({ stderr: options.stderr, format: format === 'json' || format === 'text' ? format : undefined });
     this.manager = new Manager({ logger: this.#logger });
   }
 
@@ -100,7 +102,7 @@ export class Daemon {
     try {
       const config = await this.#readConfig();
       this.#config = config;
-      this.#logger.configure({ level: config.logLevel, file: config.errorLog });
+      this.#logger.configure({ level: config.logLevel, file: config.errorLog, format: config.logFormat });
       for (const warning of config.warnings) this.#logger.warn(warning);
       if (config.pidfile) {
         this.#pidfile = new Pidfile(config.pidfile);
@@ -206,7 +208,7 @@ export class Daemon {
       return;
     }
     const before = this.#config;
-    this.#logger.configure({ level: next.logLevel, file: next.errorLog });
+    this.#logger.configure({ level: next.logLevel, file: next.errorLog, format: next.logFormat });
     const diff = diffJobs(before.jobs, next.jobs);
     this.#logger.info(`reloading the configuration: ${diff.added.length} new, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged.length} unchanged job(s)`);
     for (const job of before.jobs.filter((j) => diff.removed.includes(j.fullName))) {
@@ -254,7 +256,8 @@ export class Daemon {
   async #applyChange(configured: GafferdConfig['jobs'][number]): Promise<void> {
     const { sessionid, config } = configured;
     const job = this.manager.getJob(config.name, sessionid);
-    void this.manager.update({ ...config }, { sessionid });
+    // A failed rolling update is logged by the Manager; the old processes keep running.
+    this.manager.update({ ...config }, { sessionid }).catch(() => {});
     if (!job.stopped && !job.idle && job.numprocesses !== config.numprocesses) this.manager.scale(config.name, `=${config.numprocesses}`, sessionid);
   }
 

@@ -6,11 +6,11 @@ import { FULL_ACCESS, type AccessRight, type ChannelAuth, type KeyInfo } from '.
 import { toBuffer } from './ws-support.js';
 
 /**
- * Permission names of the route tables (auth.md): `manage-all` (no target),
+ * Permission names of the route tables (auth.md): `manage-all` and `read-all` (no target),
  * `manage`, `write`, `read` on a target (a session id or a job full name).
  * `none` routes (`/`, `/ping`, `/version`) never consult the hook.
  */
-export type Permission = 'none' | 'manage-all' | 'manage' | 'write' | 'read';
+export type Permission = 'none' | 'manage-all' | 'read-all' | 'manage' | 'write' | 'read';
 
 /**
  * Decides whether a request may perform an operation. Return `false` (→ 403
@@ -30,6 +30,8 @@ export interface RouteAuth {
 
 export const NO_AUTH: RouteAuth = { permission: 'none' };
 export const MANAGE_ALL: RouteAuth = { permission: 'manage-all' };
+/** Read access to every job (a key with `read: ["*"]`): `/metrics`. */
+export const READ_ALL: RouteAuth = { permission: 'read-all' };
 
 /** Run the hook for a route (nothing to do without a hook or for `none` routes). */
 export async function checkPermission(hook: AuthorizeHook | undefined, ctx: RequestContext, auth: RouteAuth): Promise<void> {
@@ -58,6 +60,7 @@ export function authorizeWith(auth: RequestAuthenticator): AuthorizeHook {
     const caller = await auth.authenticateRequest(req);
     if (permission === 'none') return true;
     if (permission === 'manage-all') return auth.can(caller, 'manage-all');
+    if (permission === 'read-all') return auth.can(caller, 'read-all');
     return target === undefined || auth.can(caller, permission, target);
   };
 }

@@ -27,7 +27,8 @@ export function registerV04GroupRoutes(router: HttpRouter, deps: RouteDeps): voi
     return json(200, OK);
   }, MANAGE_GROUP);
   router.add('POST', '/groups/:group/_restart', (ctx) => {
-    m().restartSession(ctx.params.group!);
+    const group = ctx.params.group!;
+    runInBackground(deps.logger, m().restartSession(group), `restarting group ${group}`);
     return json(200, OK);
   }, MANAGE_GROUP);
   router.add('*', '/groups/:group/:action/*more', (ctx) => { throw noSuchRoute(ctx); }, MANAGE_GROUP);

@@ -122,8 +122,12 @@ function registerJobActions(router: HttpRouter, deps: RouteDeps): void {
     runInBackground(deps.logger, m().stopJob(name), `stopping job ${name}`);
     return json(200, OK);
   }, onJob('manage'));
-  router.add('POST', `${base}/_restart`, (ctx) => {
-    m().restartJob(ctx.params.name!);
+  router.add('POST', `${base}/_restart`, async (ctx) => {
+    const name = ctx.params.name!;
+    const restarting = m().restartJob(name);
+    // A rolling restart answers when it is over (409 reload_failed if a replacement never got ready).
+    if (m().getJob(name).rollout) await restarting;
+    else runInBackground(deps.logger, restarting, `restarting job ${name}`);
     return json(200, OK);
   }, onJob('manage'));
 

@@ -48,7 +48,15 @@ export function registerV05JobActionRoutes(router: HttpRouter, deps: RouteDeps):
     const value = (await readBody(ctx.req, limit)).toString('utf8').trim();
     if (value === '1') m().startJob(full);
     else if (value === '0') runInBackground(deps.logger, m().stopJob(full), `stopping job ${full}`);
-    else if (value === '2') runInBackground(deps.logger, m().reload(full), `reloading job ${full}`);
+    else if (value === '2') {
+      const reloading = m().reload(full);
+      // A rolling reload answers when it is over, so the client learns whether it failed (409 reload_failed).
+      if (m().getJob(full).rollout) {
+        await reloading;
+        return json(200, { ok: true });
+      }
+      runInBackground(deps.logger, reloading, `reloading job ${full}`);
+    }
     else throw new BadRequestError('bad_request', `invalid state ${JSON.stringify(value)}: expected 1 (start), 0 (stop) or 2 (reload)`);
     return json(202, { ok: true });
   }, onPathJob('manage'));

@@ -11,12 +11,15 @@ import { OriginPolicy } from '../httpkit/origin-policy.js';
 import { Router } from '../httpkit/router.js';
 import { UpgradeRouter, type RawUpgradeHandler, type UpgradePredicate } from '../httpkit/upgrade.js';
 import { formatAddress, type ListenAddress } from '../util/address.js';
+import { isMetricsSource, type MetricFamily } from '../util/prometheus-text.js';
+import { ManagerMetrics } from '../core/manager-metrics.js';
 import { ConnectionTracker, bindListener, boundAddress, closeServer, type HttpListenerConfig } from './listeners.js';
 import { registerPidChannel } from './pid-channel.js';
 import { authorizeWith, checkPermission, type AuthorizeHook } from './permissions.js';
 import type { HttpLimits, HttpRouter, RouteDeps } from './route-support.js';
 import { registerAuthRoutes } from './routes-auth.js';
 import { registerCommonRoutes } from './routes-common.js';
+import { registerMetricsRoute } from './routes-metrics.js';
 import { registerV04GroupRoutes } from './routes-v04-groups.js';
 import { registerV04ProcessRoutes } from './routes-v04-processes.js';
 import { registerV04StreamRoutes } from './routes-v04-streams.js';
@@ -77,6 +80,7 @@ export class HttpServerApp implements Application {
   readonly #onRequest: ReturnType<typeof createRequestListener>;
   readonly #connections = new ConnectionTracker();
   #manager: Manager | undefined;
+  #metrics: ManagerMetrics | undefined;
   #servers: Server[] = [];
   #state: State = 'new';
   #starting: Promise<void> | undefined;
@@ -90,6 +94,8 @@ export class HttpServerApp implements Application {
     const auth = options.authenticator;
     const deps: RouteDeps = { manager: () => this.#requireManager(), feeds: this.#feeds, logger: this.#logger, limits, auth };
     const router: HttpRouter = new Router();
+    registerCommonRoutes(router);
+    registerMetricsRoute(router, () => this.#collectMetrics());
     registerRoutes(router, deps);
     if (auth) registerAuthRoutes(router, deps, auth);
     const policy = options.originPolicy ?? new OriginPolicy();
@@ -110,6 +116,10 @@ export class HttpServerApp implements Application {
   start(manager: Manager): Promise<void> {
     if (this.#state === 'starting' || this.#state === 'listening') return Promise.reject(new Error('the HTTP application is already started'));
     this.#manager = manager;
+    if (this.#metrics === undefined) {
+      this.#metrics = new ManagerMetrics(manager);
+      this.#metrics.start();
+    }
     this.#state = 'starting';
     this.#stopping = undefined;
     this.#starting = this.#bindAll();
@@ -195,6 +205,21 @@ export class HttpServerApp implements Application {
     this.#state = 'stopped';
   }
 
+  /** Every `/metrics` family: the Manager's, this server's, gafferd's own process, then each application's. */
+  async #collectMetrics(): Promise<MetricFamily[]> {
+    const manager = this.#requireManager();
+    const families = await (this.#metrics ??= new ManagerMetrics(manager)).collect();
+    families.push(
+      { name: 'gaffer_feed_clients', help: 'HTTP feed clients connected (longpoll, continuous, eventsource).', type: 'gauge', samples: [{ value: this.#feeds.size }] },
+      { name: 'gaffer_websocket_clients', help: 'Websocket clients connected (/wstreams, PID channel).', type: 'gauge', samples: [{ value: this.#upgrades.clients.size }] },
+      ...daemonProcessFamilies(),
+    );
+    for (const app of manager.applications) {
+      if (app !== this && isMetricsSource(app)) families.push(...await app.collectMetrics());
+    }
+    return families;
+  }
+
   #requireManager(): Manager {
     if (!this.#manager) throw new GafferError('GAFFER_ERR_NOT_STARTED', 503, 'not_started', 'the HTTP application has not been started');
     return this.#manager;
@@ -203,7 +228,6 @@ export class HttpServerApp implements Application {
 
 // Order matters: specific routes before catch-alls, literal first segments before `/<pid>`.
 function registerRoutes(router: HttpRouter, deps: RouteDeps): void {
-  registerCommonRoutes(router);
   // Before the 0.4 process routes: their catch-all for unknown actions would take /processes/<name>/output.
   registerV05OutputRoutes(router, deps);
   registerV04ProcessRoutes(router, deps);
@@ -214,4 +238,16 @@ function registerRoutes(router: HttpRouter, deps: RouteDeps): void {
   registerV05JobActionRoutes(router, deps);
   registerV05LogfileRoutes(router, deps);
   registerV05ProcessRoutes(router, deps);
+}
+
+/** The standard `process_*` families of gafferd itself. */
+function daemonProcessFamilies(): MetricFamily[] {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  return [
+    { name: 'process_cpu_seconds_total', help: 'User and system CPU time of gafferd.', type: 'counter', samples: [{ value: (cpu.user + cpu.system) / 1e6 }] },
+    { name: 'process_resident_memory_bytes', help: 'Resident memory of gafferd.', type: 'gauge', samples: [{ value: memory.rss }] },
+    { name: 'process_start_time_seconds', help: 'When gafferd started (Unix time).', type: 'gauge', samples: [{ value: Math.round((Date.now() / 1000 - process.uptime()) * 1000) / 1000 }] },
+    { name: 'nodejs_heap_used_bytes', help: 'V8 heap used by gafferd.', type: 'gauge', samples: [{ value: memory.heapUsed }] },
+  ];
 }

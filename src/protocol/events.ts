@@ -11,7 +11,7 @@ export type CanonicalEventType = (typeof CANONICAL_EVENTS)[number];
  * Canonical-only global events added by the port (no 0.4 translation):
  * spawn failures, readiness, failed health/readiness checks, memory limits, give-ups.
  */
-export const PORT_EVENTS = ['spawn_error', 'ready', 'unhealthy', 'max_memory', 'give_up'] as const;
+export const PORT_EVENTS = ['spawn_error', 'ready', 'unhealthy', 'max_memory', 'give_up', 'reload_failed'] as const;
 
 /** Canonical global event -> legacy global event. */
 export const LEGACY_EVENT_NAMES: Readonly<Record<CanonicalEventType, string>> = {

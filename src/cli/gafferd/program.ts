@@ -46,6 +46,7 @@ export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocati
     .option('--client-keyfile <path>', 'client key for lookupd')
     .option('--error-log <file>', 'log file (- = stderr)')
     .option('--log-level <level>', 'critical, error, warning, info or debug')
+    .option('--log-format <format>', "gafferd's log lines: text (default) or json (one object per line)")
     .option('--require-key', 'require API keys')
     .option('--allow-origin <origin>', 'let web pages of this origin (scheme://host[:port], or *) use the API (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--create-admin-user', 'create an admin user and key, print them and exit')
@@ -73,6 +74,7 @@ export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocati
           daemonize: o.daemon ? true : undefined,
           errorLog: str('errorLog'),
           logLevel: str('logLevel'),
+          logFormat: str('logFormat'),
           requireKey: o.requireKey ? true : undefined,
           lookupdAddresses: o.lookupdAddress as string[] | undefined,
           broadcastAddress: str('broadcastAddress'),
