@@ -85,6 +85,8 @@ async function streamEventsource(port: number, pid: number): Promise<number> {
     let t0 = 0;
     const req = request({ host: '127.0.0.1', port, path: `/streams/${pid}/out?feed=eventsource&heartbeat=false` }, (res) => {
       res.on('data', (chunk: Buffer) => { bytes += chunk.length; });
+      // A client cut for being too slow sees the connection close without the end of the response.
+      res.on('close', () => { if (!res.complete) reject(new Error(`the eventsource feed was cut after ${bytes} bytes (client too slow for gafferd's 8 MiB limit)`)); });
       // The rate of process data carried (SSE framing adds a few bytes per line on top).
       res.on('end', () => (bytes < STREAM_BYTES
         ? reject(new Error(`the eventsource feed carried ${bytes} bytes, less than the ${STREAM_BYTES} written`))
@@ -122,10 +124,57 @@ function rawPipe(): Promise<number> {
   });
 }
 
+// The raw child_process.spawn supervisor (bench/idle-worker.ts raw) with `count` idle children.
+function startRawWorker(count: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'idle-worker.js'), 'raw', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.once('data', () => resolve(child));
+    child.once('error', reject);
+  });
+}
+
+// A 1 GB flood through gafferd while a client subscribed to the stream stops reading: gafferd cuts
+// the client at its unsent-bytes limit and goes on; its peak RSS (sampled every 50 ms) is the figure.
+async function floodWithStalledClient(port: number, pid: number): Promise<number> {
+  let peak = 0;
+  const sampler = setInterval(() => { try { peak = Math.max(peak, procUsage(pid).rss); } catch { /* gone */ } }, 50);
+  try {
+    const job = { name: 'flood1g', cmd: `read go; head -c ${FLOOD_BYTES} /dev/zero`, shell: true, redirect_input: true, redirect_output: ['out'], numprocesses: 0, start: false };
+    await call(port, 'POST', '/jobs/default', JSON.stringify(job));
+    const { text } = await call(port, 'POST', '/jobs/default/flood1g/commit', '{}');
+    const floodPid = JSON.parse(text).pid as number;
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: `/streams/${floodPid}/out?feed=continuous&heartbeat=false` }, (res) => {
+        res.pause(); // stalled: never reads
+        res.on('error', () => {});
+        void call(port, 'POST', `/streams/${floodPid}/stdin`, 'go\n');
+        const poll = setInterval(() => {
+          void call(port, 'GET', '/jobs/default/flood1g/pids').then(({ text: t }) => {
+            if ((JSON.parse(t).pids as number[]).length === 0) {
+              clearInterval(poll);
+              req.destroy();
+              resolve();
+            }
+          }, reject);
+        }, 200);
+      });
+      req.on('error', () => {});
+      req.end();
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+  return peak;
+}
+
+const FLOOD_BYTES = Number(process.env.BENCH_FLOOD_BYTES ?? 1024 ** 3);
+
 export interface ApiResults {
   latency: Array<{ route: string; gafferd: Summary; bare: Summary }>;
   streams: { eventsource: Summary; websocket: Summary; raw: Summary };
-  idle: { rss: number; cpu: number; seconds: number };
+  /** gafferd with 100 idle children and, in the same window, the raw supervisor with 100. */
+  idle: { rss: number; cpu: number; seconds: number; raw: { rss: number; cpu: number } };
+  flood: { bytes: number; peakRss: number };
 }
 
 export async function benchApi(log: (line: string) => void): Promise<ApiResults> {
@@ -149,13 +198,24 @@ export async function benchApi(log: (line: string) => void): Promise<ApiResults>
       results.push({ route: label, gafferd: gafferdSummary, bare: bareSummary });
     }
 
-    log('idle footprint of gafferd with 100 children...');
+    log('idle footprint of gafferd with 100 children, against the raw supervisor with 100 in the same window...');
     const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
-    await new Promise((r) => setTimeout(r, 1000));
-    const before = procUsage(d.child.pid!);
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    const after = procUsage(d.child.pid!);
-    const idle = { rss: after.rss, cpu: ((after.cpuMs - before.cpuMs) / (seconds * 1000)) * 100, seconds };
+    const raw100 = await startRawWorker(100);
+    let idle: ApiResults['idle'];
+    try {
+      await new Promise((r) => setTimeout(r, 2000));
+      const before = [procUsage(d.child.pid!), procUsage(raw100.pid!)];
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      const after = [procUsage(d.child.pid!), procUsage(raw100.pid!)];
+      const cpu = (i: number): number => ((after[i]!.cpuMs - before[i]!.cpuMs) / (seconds * 1000)) * 100;
+      idle = { rss: after[0]!.rss, cpu: cpu(0), seconds, raw: { rss: after[1]!.rss, cpu: cpu(1) } };
+    } finally {
+      raw100.kill('SIGTERM');
+      await new Promise((r) => (raw100.exitCode !== null ? r(undefined) : raw100.once('exit', r)));
+    }
+
+    log(`flood of ${FLOOD_BYTES} bytes with a stalled stream client...`);
+    const flood = { bytes: FLOOD_BYTES, peakRss: await floodWithStalledClient(d.port, d.child.pid!) };
 
     log(`stream throughput (${STREAM_BYTES} bytes)...`);
     const es: number[] = [];
@@ -173,7 +233,7 @@ export async function benchApi(log: (line: string) => void): Promise<ApiResults>
       log(`  round ${round + 1}: raw pipe`);
       raw.push(await rawPipe());
     }
-    return { latency: results, streams: { eventsource: summarize(es), websocket: summarize(wsRates), raw: summarize(raw) }, idle };
+    return { latency: results, streams: { eventsource: summarize(es), websocket: summarize(wsRates), raw: summarize(raw) }, idle, flood };
   } finally {
     d.child.kill('SIGTERM');
     await new Promise((r) => d.child.once('exit', r));

@@ -2,7 +2,7 @@
 // POST with a timeout and retried with exponential backoff. Each URL has its
 // own queue, so a dead or slow receiver only delays its own events.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { Logger } from '../core/logger.js';
 import { VERSION } from '../protocol/version.js';
 import { redactCredentials } from '../util/redact.js';
@@ -35,11 +35,17 @@ type Attempt = { ok: true } | { ok: false; retryable: boolean; reason: string };
 /** Keep-alive agents shared by every target of one Webhooks application. */
 export class WebhookAgents {
   readonly http = new HttpAgent({ keepAlive: true, maxSockets: 4 });
-  readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 4 });
+  #https: HttpsAgent | undefined;
+
+  // node:https (and TLS) is loaded with the first https:// hook, not by every gafferd.
+  get https(): HttpsAgent {
+    this.#https ??= new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, maxSockets: 4 });
+    return this.#https;
+  }
 
   destroy(): void {
     this.http.destroy();
-    this.https.destroy();
+    this.#https?.destroy();
   }
 }
 
@@ -151,7 +157,7 @@ export class WebhookTarget {
   #post(body: string): Promise<Attempt> {
     return new Promise((resolve) => {
       const isHttps = this.url.protocol === 'https:';
-      const req = (isHttps ? httpsRequest : httpRequest)(this.url, {
+      const req = (isHttps ? process.getBuiltinModule('node:https').request : httpRequest)(this.url, {
         method: 'POST',
         agent: isHttps ? this.#agents.https : this.#agents.http,
         headers: {

@@ -2,12 +2,16 @@
 // `keys.db`. Lookups go through the SHA-256 digest of the presented key and
 // end with a constant-time comparison; the 1000 most recently used keys are
 // cached and a deletion evicts the key and its sub-keys at once.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { BadRequestError } from '../errors.js';
 import type { KeyPermissions, KeyRecord } from '../protocol/auth.js';
 import { LruCache } from './lru-cache.js';
 import { normalizePermissions } from './key-permissions.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-db.js';
+
+// node:crypto (and OpenSSL, about 2 MiB of RSS) is loaded when a key is first made or checked.
+function crypto(): typeof import('node:crypto') {
+  return process.getBuiltinModule('node:crypto');
+}
 
 /** Keys kept in memory (auth.md: the 1000 most recently used). */
 export const KEY_CACHE_SIZE = 1000;
@@ -75,7 +79,7 @@ export class KeyStore {
     if (parent !== undefined && (typeof parent !== 'string' || this.get(parent) === undefined)) {
       throw noSuchParent();
     }
-    const key = randomUUID().replace(/-/g, '');
+    const key = crypto().randomUUID().replace(/-/g, '');
     try {
       this.#insert.run(key, digestOf(key), label ?? null, JSON.stringify(permissions), parent ?? null, Date.now());
     } catch (err) {
@@ -95,7 +99,7 @@ export class KeyStore {
     if (cached) return cached;
     const row = this.#byDigest.get(digest);
     // The index found the digest; the comparison itself takes the same time whatever matches.
-    if (!row || !timingSafeEqual(row.digest, digest)) return undefined;
+    if (!row || !crypto().timingSafeEqual(row.digest, digest)) return undefined;
     const record = fromRow(row);
     this.#cache.set(id, record);
     return record;
@@ -146,7 +150,7 @@ function noSuchParent(): BadRequestError {
 }
 
 function digestOf(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  return crypto().createHash('sha256').update(key, 'utf8').digest();
 }
 
 function normalizeLabel(label: unknown): string | undefined {

@@ -3,8 +3,9 @@
 // `gafferd --create-admin-user` may use the same files at once), files
 // private to their owner, and schema versions in `PRAGMA user_version`.
 import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { GafferError } from '../errors.js';
 
 export type SqliteDatabase = Database.Database;
@@ -25,6 +26,12 @@ export class AuthStoreError extends GafferError {
   }
 }
 
+// better-sqlite3 is loaded when a database is first opened: with keys off (the default) gafferd
+// never opens one and does not hold the module in memory.
+function loadBetterSqlite(): typeof Database {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+}
+
 /**
  * Open (creating if needed) the database at `path` and bring its schema to
  * the last of `migrations`. A new file is created with mode 0600 (SQLite
@@ -34,7 +41,7 @@ export function openSqlite(path: string, what: string, migrations: readonly Migr
   let db: SqliteDatabase;
   try {
     if (path !== MEMORY_DB) createPrivateFile(path);
-    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db = new (loadBetterSqlite())(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw new AuthStoreError(`cannot open the ${what} database '${path}': ${(err as Error).message}; check that the configuration directory is writable`, { cause: err });
   }

@@ -2,7 +2,6 @@
 // ...extra}` in `auth.db`. Passwords only ever reach the database as PBKDF2
 // hashes (a CHECK constraint refuses anything else); hashing runs on libuv's
 // pool, at most two at a time.
-import { randomBytes } from 'node:crypto';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { UserRecord, UserType } from '../protocol/auth.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
@@ -160,7 +159,7 @@ export class UserStore {
   }
 
   #decoyHash(): Promise<string> {
-    this.#decoy ??= hashPassword(randomBytes(16).toString('hex'), this.#iterations);
+    this.#decoy ??= hashPassword(process.getBuiltinModule('node:crypto').randomBytes(16).toString('hex'), this.#iterations);
     return this.#decoy;
   }
 }

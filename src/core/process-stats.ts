@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { basename } from 'node:path';
-import pidusage from 'pidusage';
 import { bytes2human } from '../util/bytes.js';
 import { formatCpuTime } from '../util/duration.js';
 import { userName } from '../util/users.js';
@@ -24,6 +23,11 @@ export interface LegacyProcessStats extends ProcessStats {
   nice: number | string;
   cmdline: string;
   children: LegacyProcessStats[];
+}
+
+// pidusage is imported on the first stats request: a supervisor nobody asks for stats never loads it.
+async function pidusage(osPid: number): Promise<{ memory: number; cpu: number; ctime: number }> {
+  return (await import('pidusage')).default(osPid);
 }
 
 const NOT_AVAILABLE: ProcessStats = { mem_info1: 'N/A', mem_info2: 'N/A', cpu: 'N/A', mem: 'N/A', ctime: 'N/A' };

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConsoleOutput } from '../apps/console-output.js';
-import { LookupRegistration, resolveFqdn } from '../apps/lookup-registration.js';
+import type { LookupRegistration } from '../apps/lookup-registration.js';
 import { SockJsChannel } from '../apps/channel/sockjs-channel.js';
 import { Webhooks } from '../apps/webhooks.js';
 import { PluginHost } from '../apps/plugins/plugin-host.js';
@@ -139,7 +138,7 @@ export class Daemon {
       this.#plugins = new PluginHost({ dir: config.pluginsDir, config, host: this.#http, logger: this.#logger });
       await this.#plugins.load();
       await this.manager.addApplication(this.#plugins, { critical: true });
-      for (const app of this.#optionalApps()) await this.manager.addApplication(app);
+      for (const app of await this.#optionalApps()) await this.manager.addApplication(app);
       const lookup = await this.#lookupRegistration(config);
       if (lookup) await this.manager.addApplication(lookup);
       this.#loadJobs(config);
@@ -271,10 +270,13 @@ export class Daemon {
     });
   }
 
-  #optionalApps(): Application[] {
+  // Applications only some configurations use are imported when used (chalk, ws client, dns):
+  // a gafferd that does not need them does not hold them in memory.
+  async #optionalApps(): Promise<Application[]> {
     const apps: Application[] = [];
     const verbose = this.#options.verbose ?? 0;
     if (verbose > 0) {
+      const { ConsoleOutput } = await import('../apps/console-output.js');
       apps.push(new ConsoleOutput({
         output: this.#options.stdout, color: this.#options.color, events: ['.'], streams: verbose > 1,
       }));
@@ -286,6 +288,7 @@ export class Daemon {
   // <scheme>://<fqdn>:<port of the first TCP listener>.
   async #lookupRegistration(config: GafferdConfig): Promise<LookupRegistration | undefined> {
     if (config.lookupdAddresses.length === 0) return undefined;
+    const { LookupRegistration, resolveFqdn } = await import('../apps/lookup-registration.js');
     let broadcast = config.broadcastAddress;
     if (!broadcast) {
       const tcp = this.addresses().find((a) => a.kind === 'tcp');

@@ -2,7 +2,6 @@
 // socket file is removed first) and TLS (node:https when cert/key are given).
 import { lstat, unlink } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Server as HttpsServer, createServer as createHttpsServer } from 'node:https';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { GafferError } from '../errors.js';
@@ -35,8 +34,9 @@ export const DEFAULT_BACKLOG = 128;
 
 /** Create a server for one listener and bind it; rejects with an operator-facing GafferError. */
 export async function bindListener(config: HttpListenerConfig, handlers: ServerHandlers): Promise<Server> {
+  // node:https (and TLS) is loaded only for a TLS listener.
   const server: Server = config.tls
-    ? createHttpsServer({
+    ? process.getBuiltinModule('node:https').createServer({
       cert: config.tls.cert, key: config.tls.key, ca: config.tls.ca,
       requestCert: config.tls.requestCert === true, rejectUnauthorized: config.tls.requestCert === true && config.tls.rejectUnauthorized !== false,
     }, handlers.request)
@@ -118,6 +118,11 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
+// A TLS server (node:https) has SNI contexts; checked without loading node:https.
+function isTlsServer(server: Server): boolean {
+  return typeof (server as { addContext?: unknown }).addContext === 'function';
+}
+
 /**
  * Knows which sockets of the servers carry a request in flight. Node only
  * closes "idle" keep-alive connections, and never counts a connection that
@@ -130,7 +135,7 @@ export class ConnectionTracker {
 
   /** Follow the connections and requests of a server. Upgraded sockets are left to their handlers. */
   watch(server: Server): void {
-    server.on(server instanceof HttpsServer ? 'secureConnection' : 'connection', (socket: Duplex) => {
+    server.on(isTlsServer(server) ? 'secureConnection' : 'connection', (socket: Duplex) => {
       this.#sockets.set(socket, 0);
       socket.once('close', () => this.#sockets.delete(socket));
       if (this.#draining) socket.end();

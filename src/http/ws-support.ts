@@ -16,10 +16,12 @@ export function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
  * Send to a websocket without letting a stalled client grow memory: once
  * its unsent bytes exceed `limit` it is terminated (its close handler then
  * drops its subscriptions). Nothing is sent to a socket that is not open.
+ * `{binary: false}` sends a Buffer (valid UTF-8) as a text message without decoding it.
  */
-export function sendBounded(ws: WebSocket, data: Buffer | string, limit: number, logger: Logger, what: string): void {
+export function sendBounded(ws: WebSocket, data: Buffer | string, limit: number, logger: Logger, what: string, options?: { binary: boolean }): void {
   if (ws.readyState !== ws.OPEN) return;
-  ws.send(data);
+  if (options) ws.send(data, options);
+  else ws.send(data);
   if (ws.bufferedAmount > limit) {
     logger.warn(`${what}: client too slow (${ws.bufferedAmount} bytes unsent, limit ${limit}); closing it`);
     ws.terminate();

@@ -1,14 +1,16 @@
 // 0.4 `ws://HOST/wstreams/<pid>`: every client message goes to the process
-// stdin; every chunk of its first redirect_output label comes back as one
-// text message. The socket closes when the process exits. Input is paced:
+// stdin; the output of its first redirect_output label comes back as text
+// messages (what was read during one turn of the event loop in one message,
+// valid UTF-8 passed on as bytes, never decoded into strings). The socket
+// closes when the process exits, after the last of its output. Input is paced:
 // while the process has not read its pending input, the socket is paused.
-import { StringDecoder } from 'node:string_decoder';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { isGafferError } from '../errors.js';
 import type { ManagedProcess } from '../core/managed-process.js';
 import type { UpgradeRouter } from '../httpkit/upgrade.js';
 import { AUTH_REQUIRED, parseAuthMessage, type KeyInfo } from '../protocol/auth.js';
+import { Utf8Chunker } from '../util/utf8.js';
 import { authenticateSocket } from './permissions.js';
 import { pacedInput } from './paced-input.js';
 import type { RouteDeps } from './route-support.js';
@@ -46,13 +48,13 @@ function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps
     return undefined;
   }
   const label = proc.redirectOutput.find((l) => l !== '');
-  const decoder = new StringDecoder('utf8');
-  const unsubscribe = label === undefined ? () => {} : manager.monitorIo(proc.pid, label, (chunk) => {
-    const text = decoder.write(chunk.data);
-    if (text !== '') sendBounded(ws, text, deps.limits.wsBuffer, deps.logger, `wstreams ${proc.pid}`);
+  const output = new OutputBatcher((text) => sendBounded(ws, text, deps.limits.wsBuffer, deps.logger, `wstreams ${proc.pid}`, { binary: false }));
+  const unsubscribe = label === undefined ? () => {} : manager.monitorIo(proc.pid, label, (chunk) => output.add(chunk.data));
+  ws.once('close', () => {
+    unsubscribe();
+    output.discard();
   });
-  ws.once('close', unsubscribe);
-  closeOnExit(ws, proc.exited);
+  closeOnExit(ws, proc.exited.then(() => output.end()));
   const write = pacedInput(ws, proc, (data) => manager.send(proc.pid, data));
   return (message) => {
     write(message, (result) => result.catch((err: unknown) => {
@@ -64,4 +66,52 @@ function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps
 function closeWithError(ws: WebSocket, reason: string): void {
   ws.send(JSON.stringify({ error: reason }));
   ws.close(WS_ERROR_CLOSE_CODE, reason);
+}
+
+// Output bytes → text messages: one per turn of the event loop, each valid UTF-8.
+class OutputBatcher {
+  readonly #utf8 = new Utf8Chunker();
+  readonly #send: (text: Buffer) => void;
+  #batch: Buffer[] = [];
+  #bytes = 0;
+  #timer: NodeJS.Immediate | undefined;
+
+  constructor(send: (text: Buffer) => void) {
+    this.#send = send;
+  }
+
+  add(data: Buffer): void {
+    const text = this.#utf8.write(data);
+    if (text.length === 0) return;
+    this.#batch.push(text);
+    this.#bytes += text.length;
+    this.#timer ??= setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    if (this.#timer) clearImmediate(this.#timer);
+    this.#timer = undefined;
+    if (this.#batch.length === 0) return;
+    const text = this.#batch.length === 1 ? this.#batch[0]! : Buffer.concat(this.#batch, this.#bytes);
+    this.#batch = [];
+    this.#bytes = 0;
+    this.#send(text);
+  }
+
+  /** The output is over: send what is left (a character left unfinished as U+FFFD). */
+  end(): void {
+    const rest = this.#utf8.end();
+    if (rest.length > 0) {
+      this.#batch.push(rest);
+      this.#bytes += rest.length;
+    }
+    this.flush();
+  }
+
+  discard(): void {
+    if (this.#timer) clearImmediate(this.#timer);
+    this.#timer = undefined;
+    this.#batch = [];
+    this.#bytes = 0;
+  }
 }

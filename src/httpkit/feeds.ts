@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { BadRequestError } from '../errors.js';
 import type { HttpLogger } from './respond.js';
+import { SseOutputEncoder } from './sse-framing.js';
 
 export type FeedKind = 'longpoll' | 'continuous' | 'eventsource';
 export const FEED_KINDS: readonly FeedKind[] = ['longpoll', 'continuous', 'eventsource'];
@@ -48,8 +49,10 @@ export interface FeedOptions {
  * output (`sendData`), framed according to the feed kind:
  * - longpoll: the first item, then the response ends;
  * - continuous: every item (JSON + `\r\n`, or raw bytes as chunks);
- * - eventsource: `event: <type>\r\ndata: <line>\r\n...\r\n` per item.
+ * - eventsource: `event: <type>\r\ndata: <line>\r\n...\r\n` per item (sse-framing.ts).
  * Headers are sent at once, so a client knows it is subscribed when it sees them.
+ * What is sent during one turn of the event loop goes out in one write (a flood
+ * of output reads becomes a few large writes, not one small write per read).
  */
 export class Feed {
   readonly kind: FeedKind;
@@ -58,7 +61,10 @@ export class Feed {
   readonly #closeListeners: Array<() => void> = [];
   readonly #logger: HttpLogger;
   readonly #description: string;
-  #pending: Buffer | undefined;
+  readonly #encoders = new Map<string, SseOutputEncoder>();
+  #queue: Buffer[] = [];
+  #queuedBytes = 0;
+  #flushTimer: NodeJS.Immediate | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #closed = false;
   #wasCut = false;
@@ -115,18 +121,23 @@ export class Feed {
       if (this.kind === 'longpoll') this.end();
       return;
     }
-    // Bytes, not strings: a UTF-8 sequence cut at the end of a chunk is held back for the next one,
-    // and each line becomes a `data:` line in one allocation (this is the hot path of a flood).
-    const bytes = this.#pending ? Buffer.concat([this.#pending, data]) : data;
-    const cut = incompleteUtf8Tail(bytes);
-    this.#pending = cut > 0 ? Buffer.from(bytes.subarray(bytes.length - cut)) : undefined;
-    const body = bytes.subarray(0, bytes.length - cut);
-    if (body.length === 0) return;
-    this.#write(sseEvent(oneLine(type), body));
+    let encoder = this.#encoders.get(type);
+    if (!encoder) {
+      encoder = new SseOutputEncoder();
+      this.#encoders.set(type, encoder);
+    }
+    const event = encoder.encode(oneLine(type), data);
+    if (event) this.#write(event);
   }
 
   /** End the response normally. */
   end(): void {
+    if (this.isClosed) return;
+    for (const [type, encoder] of this.#encoders) {
+      const rest = encoder.end(oneLine(type));
+      if (rest) this.#write(rest);
+    }
+    this.#flush();
     if (this.isClosed) return;
     this.#res.end();
     this.#cleanup();
@@ -140,20 +151,40 @@ export class Feed {
 
   #write(chunk: string | Buffer): void {
     if (this.isClosed) return;
-    this.#res.write(chunk);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.#queue.push(bytes);
+    this.#queuedBytes += bytes.length;
     // writableLength counts the response's own buffer plus the socket's unsent bytes.
-    if (this.#res.writableLength > this.#bufferLimit) {
+    const unsent = this.#queuedBytes + this.#res.writableLength;
+    if (unsent > this.#bufferLimit) {
       this.#wasCut = true;
       this.#logger.warn(`${this.#description}: client ${this.#res.socket?.remoteAddress ?? ''} is too slow ` +
-        `(${this.#res.writableLength} bytes unsent, limit ${this.#bufferLimit}); closing its connection`);
+        `(${unsent} bytes unsent, limit ${this.#bufferLimit}); closing its connection`);
       this.destroy();
+      return;
     }
+    this.#flushTimer ??= setImmediate(() => this.#flush());
+  }
+
+  // One write for everything queued during this turn of the event loop.
+  #flush(): void {
+    if (this.#flushTimer) clearImmediate(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (this.#queue.length === 0 || this.isClosed) return;
+    const data = this.#queue.length === 1 ? this.#queue[0]! : Buffer.concat(this.#queue, this.#queuedBytes);
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#res.write(data);
   }
 
   #cleanup(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
+    if (this.#flushTimer) clearImmediate(this.#flushTimer);
+    this.#flushTimer = undefined;
+    this.#queue = [];
+    this.#queuedBytes = 0;
     for (const listener of this.#closeListeners.splice(0)) {
       try {
         listener();
@@ -193,39 +224,4 @@ export class FeedRegistry {
 
 function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
-}
-
-/** How many bytes at the end of `buf` start a UTF-8 sequence that the next chunk completes. */
-export function incompleteUtf8Tail(buf: Buffer): number {
-  for (let back = 1; back <= Math.min(3, buf.length); back++) {
-    const byte = buf[buf.length - back]!;
-    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return need > back ? back : 0;
-  }
-  return 0;
-}
-
-const DATA = Buffer.from('\r\ndata: ');
-
-// `event: <type>\r\ndata: <line>\r\ndata: <line>...\r\n\r\n`: one trailing newline is dropped,
-// `\r\n` and `\n` both end a line.
-function sseEvent(type: string, body: Buffer): Buffer {
-  let end = body.length;
-  if (end > 0 && body[end - 1] === 10) end -= body[end - 2] === 13 && end > 1 ? 2 : 1;
-  const breaks: number[] = [];
-  for (let at = body.indexOf(10); at >= 0 && at < end; at = body.indexOf(10, at + 1)) breaks.push(at);
-  const head = Buffer.from(`event: ${type}\r\ndata: `);
-  const out = Buffer.allocUnsafe(head.length + end + breaks.length * DATA.length + 4);
-  let pos = head.copy(out, 0);
-  let from = 0;
-  for (const at of breaks) {
-    const stop = at > from && body[at - 1] === 13 ? at - 1 : at;
-    pos += body.copy(out, pos, from, stop);
-    pos += DATA.copy(out, pos);
-    from = at + 1;
-  }
-  pos += body.copy(out, pos, from, end);
-  pos += out.write('\r\n\r\n', pos, 'latin1');
-  return out.subarray(0, pos);
 }

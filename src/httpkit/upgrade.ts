@@ -1,6 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { isGafferError } from '../errors.js';
 import type { RequestPolicy } from './origin-policy.js';
 import { compilePattern, matchPattern, splitPath, type PathMatch, type PathPattern } from './path-pattern.js';
@@ -17,6 +18,16 @@ export type UpgradePredicate = (pathname: string, req: IncomingMessage) => boole
 
 /** How long a closing websocket may take to answer the close frame before it is terminated. */
 export const WS_CLOSE_TIMEOUT_MS = 1000;
+
+const NO_CLIENTS: ReadonlySet<WebSocket> = new Set();
+
+// `ws` is loaded on the first websocket upgrade, not at start-up: a gafferd nobody opens a
+// websocket to never pays for it (memory; docs/benchmarks.md). It is CommonJS, so a synchronous
+// require keeps the upgrade handler synchronous (no window where the socket waits unowned).
+function createWebSocketServer(maxPayload: number): WebSocketServer {
+  const ws = createRequire(import.meta.url)('ws') as typeof import('ws');
+  return new ws.WebSocketServer({ noServer: true, clientTracking: true, maxPayload });
+}
 
 /**
  * Answer an upgrade request with a plain HTTP status and close the socket:
@@ -38,7 +49,8 @@ export function abortHandshake(socket: Duplex, status: number, reason?: string):
  * status line. Tracks every socket it accepted so `closeAll` can end them.
  */
 export class UpgradeRouter {
-  readonly #wss: WebSocketServer;
+  #wss: WebSocketServer | undefined;
+  readonly #maxPayload: number;
   readonly #endpoints: Array<{ pattern: PathPattern; handler: WebSocketHandler }> = [];
   readonly #raw: Array<{ predicate: UpgradePredicate; handler: RawUpgradeHandler }> = [];
   readonly #rawSockets = new Set<Duplex>();
@@ -49,7 +61,7 @@ export class UpgradeRouter {
   constructor(options: { logger: HttpLogger; maxPayload?: number; policy?: RequestPolicy }) {
     this.#logger = options.logger;
     this.#policy = options.policy;
-    this.#wss = new WebSocketServer({ noServer: true, clientTracking: true, maxPayload: options.maxPayload ?? 16 * 1024 * 1024 });
+    this.#maxPayload = options.maxPayload ?? 16 * 1024 * 1024;
   }
 
   /** Serve a websocket endpoint at `pattern` (path-pattern syntax). */
@@ -93,6 +105,7 @@ export class UpgradeRouter {
       for (const endpoint of this.#endpoints) {
         const match = matchPattern(endpoint.pattern, segments);
         if (!match) continue;
+        this.#wss ??= createWebSocketServer(this.#maxPayload);
         this.#wss.handleUpgrade(req, socket, head, (ws) => {
           ws.on('error', (err) => this.#logger.debug(`websocket ${url.pathname}: ${err.message}`));
           try {
@@ -113,12 +126,12 @@ export class UpgradeRouter {
 
   /** Open websockets accepted by the endpoints. */
   get clients(): ReadonlySet<WebSocket> {
-    return this.#wss.clients;
+    return this.#wss?.clients ?? NO_CLIENTS;
   }
 
   /** Close every websocket (close frame `code`, terminated if it doesn't answer) and raw upgraded socket. */
   async closeAll(code = 1001, reason = 'server shutting down'): Promise<void> {
-    const closing = [...this.#wss.clients].map((ws) => new Promise<void>((resolve) => {
+    const closing = [...this.clients].map((ws) => new Promise<void>((resolve) => {
       if (ws.readyState === ws.CLOSED) {
         resolve();
         return;

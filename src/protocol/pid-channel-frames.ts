@@ -1,6 +1,5 @@
 // Frames of the 0.5 PID channel websocket (http-api.md → PID channel), shared by
 // the server (src/http) and the client (src/client): `V1 <type> <id>\0<body>`.
-import { randomUUID } from 'node:crypto';
 
 export type FrameType = 'message' | 'response' | 'error';
 
@@ -13,11 +12,17 @@ export interface ChannelFrame {
 /** The id of connection-level error frames. */
 export const CONNECTION_ERROR_ID = 'gaffer_error';
 
+// node:crypto (and OpenSSL with it, about 2 MiB of RSS) is loaded on first use, not by every
+// gafferd that imports this module.
+function crypto(): typeof import('node:crypto') {
+  return process.getBuiltinModule('node:crypto');
+}
+
 const HEADER = /^V1 (message|response|error) (\S+)$/;
 
 /** A fresh frame id: 32 lower-case hex characters. */
 export function newFrameId(): string {
-  return randomUUID().replace(/-/g, '');
+  return crypto().randomUUID().replace(/-/g, '');
 }
 
 /** Encode one frame (ASCII header, NUL, body bytes). */

@@ -1,7 +1,8 @@
 // The eventsource encoding of raw output: lines to `data:` lines, UTF-8 kept whole across chunks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { incompleteUtf8Tail } from '../../src/httpkit/feeds.js';
+import { SseOutputEncoder } from '../../src/httpkit/sse-framing.js';
+import { incompleteUtf8Tail } from '../../src/util/utf8.js';
 import { request, startServer, openStream } from '../helpers/http.js';
 import { fixtureCmd } from '../helpers/paths.js';
 import { outputFrom } from '../helpers/manager.js';
@@ -29,4 +30,22 @@ test('eventsource feeds: one data line per output line, CRLF and LF, multi-byte 
   assert.ok(text.includes('data: second\r\n\r\n'), JSON.stringify(text));
   assert.ok(!text.includes('\ufffd'), 'no broken character');
   stream.close();
+});
+
+test('SseOutputEncoder: \\r\\n, \\n and bare \\r each start a data line; a \\r\\n split across chunks is one break', () => {
+  const enc = new SseOutputEncoder();
+  const text = (b: Buffer | undefined): string => b?.toString('utf8') ?? '';
+  assert.equal(text(enc.encode('out', Buffer.from('a\rb\nc\r\nd\r'))), 'event: out\r\ndata: a\r\ndata: b\r\ndata: c\r\ndata: d\r\n\r\n');
+  assert.equal(enc.encode('out', Buffer.from('\n')), undefined, 'the \\n completing a \\r\\n adds no empty line');
+  assert.equal(text(enc.encode('out', Buffer.from('e\r\rf'))), 'event: out\r\ndata: e\r\ndata: \r\ndata: f\r\n\r\n');
+  assert.equal(text(enc.encode('out', Buffer.from('\n'))), 'event: out\r\ndata: \r\n\r\n', 'a lone newline is an empty line');
+});
+
+test('SseOutputEncoder: invalid UTF-8 becomes U+FFFD; a character cut at the end of the output too', () => {
+  const enc = new SseOutputEncoder();
+  const euro = Buffer.from('€');
+  assert.equal(enc.encode('out', Buffer.from([0x61, 0xff, 0x62, 0x0a]))?.toString('utf8'), 'event: out\r\ndata: a\ufffdb\r\n\r\n');
+  assert.equal(enc.encode('out', euro.subarray(0, 2)), undefined);
+  assert.equal(enc.end('out')?.toString('utf8'), 'event: out\r\ndata: \ufffd\r\n\r\n');
+  assert.equal(enc.end('out'), undefined);
 });

@@ -2,8 +2,9 @@
 // HTTP server: every SockJS transport plus the raw `/channel/websocket`,
 // attached through the server's `mount`/`addUpgradeHandler` extension points.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
-import sockjs, { type Connection } from 'sockjs';
+import type { Connection } from 'sockjs';
 import type { Application } from '../../core/application.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import type { Manager } from '../../core/manager.js';
@@ -82,7 +83,6 @@ export class SockJsChannel implements Application {
   start(manager: Manager): void {
     this.#manager = manager;
     if (!this.#options.logger) this.#logger = manager.logger;
-    this.#handler ??= this.#createServer();
     this.#state = 'running';
     if (!this.#attached) {
       this.#attached = true;
@@ -106,7 +106,16 @@ export class SockJsChannel implements Application {
   /** Nothing to re-read: connections and subscriptions are kept across a reload. */
   restart(): void {}
 
+  // sockjs (with faye-websocket and its parsers) is loaded by the first `/channel` request, not at
+  // start-up: most gafferds never see one, and it is the heaviest module gafferd has (memory,
+  // docs/benchmarks.md). CommonJS, so loading it keeps the request handler synchronous.
+  #sockJsHandler(): SockJsHandler {
+    this.#handler ??= this.#createServer();
+    return this.#handler;
+  }
+
   #createServer(): SockJsHandler {
+    const sockjs = createRequire(import.meta.url)('sockjs') as typeof import('sockjs');
     const server = sockjs.createServer({
       prefix: this.#prefix,
       heartbeat_delay: this.#options.heartbeatMs ?? 25_000,
@@ -151,19 +160,19 @@ export class SockJsChannel implements Application {
   }
 
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    if (this.#state !== 'running' || !this.#handler) {
+    if (this.#state !== 'running') {
       sendJson(res, 503, { error: 'channel_stopped', errno: 503, reason: 'channel_stopped' });
       return;
     }
-    if (!this.#handler(req, res)) sendJson(res, 404, { error: 'resource_not_found', errno: 404, reason: 'resource_not_found' });
+    if (!this.#sockJsHandler()(req, res)) sendJson(res, 404, { error: 'resource_not_found', errno: 404, reason: 'resource_not_found' });
   }
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.#state !== 'running' || !this.#handler) {
+    if (this.#state !== 'running') {
       abortHandshake(socket, 503, 'channel_stopped');
       return;
     }
-    if (!this.#handler(req, socket, head)) abortHandshake(socket, 404, 'resource_not_found');
+    if (!this.#sockJsHandler()(req, socket, head)) abortHandshake(socket, 404, 'resource_not_found');
   }
 }
 

@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
 import { CommanderError } from 'commander';
 import { Daemon } from '../../daemon/daemon.js';
-import { runAdminCommand } from './admin-commands.js';
 import { parseGafferdArgs, type GafferdInvocation } from './program.js';
-import { TerminalPrompter } from './terminal-prompter.js';
 
 const CHILD_MARKER = 'GAFFERD_DAEMON_CHILD';
 
@@ -20,6 +18,8 @@ export async function main(argv: string[]): Promise<void> {
     throw err;
   }
   if (invocation.createAdminUser || invocation.listAdmins) {
+    // Imported only here: a running gafferd does not keep the admin commands and readline in memory.
+    const [{ runAdminCommand }, { TerminalPrompter }] = await Promise.all([import('./admin-commands.js'), import('./terminal-prompter.js')]);
     process.exit(await runAdminCommand(invocation, {
       stdout: (t) => process.stdout.write(t),
       stderr: (t) => process.stderr.write(t),

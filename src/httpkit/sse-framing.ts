@@ -1,0 +1,82 @@
+// Raw process output as `text/event-stream` events (http-api.md → Feeds):
+// `event: <label>\r\ndata: <line>\r\ndata: <line>...\r\n\r\n`, one event per
+// chunk. An EventSource client ends a line at `\r\n`, `\n` AND a bare `\r`, so
+// every one of them must become a new `data:` line here: a `\r` passed through
+// would let output forge fields (`x\revent: forged\rdata: ...`). The text is
+// valid UTF-8 (invalid bytes → U+FFFD), as `charset=utf-8` promises.
+import { Utf8Chunker } from '../util/utf8.js';
+
+const CR = 13;
+const LF = 10;
+const DATA = Buffer.from('\r\ndata: ');
+const END = Buffer.from('\r\n\r\n');
+
+/** The event stream of one label of raw output: keeps what spans two chunks (a cut character, a `\r` then `\n`). */
+export class SseOutputEncoder {
+  readonly #utf8 = new Utf8Chunker();
+  #afterCr = false;
+
+  /** The event for one chunk, or undefined when the chunk carries nothing to send yet. */
+  encode(type: string, data: Buffer): Buffer | undefined {
+    let body = this.#utf8.write(data);
+    if (body.length === 0) return undefined;
+    // `\r` at the end of the previous chunk and `\n` at the start of this one are one line break.
+    if (this.#afterCr) {
+      this.#afterCr = false;
+      if (body[0] === LF) {
+        body = body.subarray(1);
+        if (body.length === 0) return undefined;
+      }
+    }
+    // One trailing line break ends the event rather than starting an empty line.
+    let end = body.length;
+    if (body[end - 1] === LF) end -= end > 1 && body[end - 2] === CR ? 2 : 1;
+    else if (body[end - 1] === CR) {
+      end -= 1;
+      this.#afterCr = true;
+    }
+    return frameEvent(type, body, end);
+  }
+
+  /** At the end of the output: a character left unfinished, as U+FFFD (undefined when none). */
+  end(type: string): Buffer | undefined {
+    const rest = this.#utf8.end();
+    return rest.length > 0 ? frameEvent(type, rest, rest.length) : undefined;
+  }
+}
+
+// Where each line break in body[0, end) starts and where the next line starts (`\r\n` is one
+// break), as flat pairs. Each byte is scanned once per kind of break, whatever the number of lines.
+function findBreaks(body: Buffer, end: number): number[] {
+  const breaks: number[] = [];
+  let lf = body.indexOf(LF);
+  let cr = body.indexOf(CR);
+  let from = 0;
+  for (;;) {
+    if (lf >= 0 && lf < from) lf = body.indexOf(LF, from);
+    if (cr >= 0 && cr < from) cr = body.indexOf(CR, from);
+    const at = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+    if (at < 0 || at >= end) return breaks;
+    from = at === cr && at + 1 < end && body[at + 1] === LF ? at + 2 : at + 1;
+    breaks.push(at, from);
+  }
+}
+
+/** `event: <type>\r\ndata: ...` for body[0, end), each `\r\n`, `\n` or `\r` starting a new data line; one allocation. */
+export function frameEvent(type: string, body: Buffer, end: number): Buffer {
+  const breaks = findBreaks(body, end);
+  const headLength = Buffer.byteLength(type) + 15; // `event: ` + type + `\r\ndata: `
+  const out = Buffer.allocUnsafe(headLength + end + (breaks.length / 2) * DATA.length + END.length);
+  let pos = out.write('event: ', 0, 'latin1');
+  pos += out.write(type, pos, 'utf8');
+  pos += out.write('\r\ndata: ', pos, 'latin1');
+  let from = 0;
+  for (let i = 0; i < breaks.length; i += 2) {
+    pos += body.copy(out, pos, from, breaks[i]!);
+    pos += DATA.copy(out, pos);
+    from = breaks[i + 1]!;
+  }
+  pos += body.copy(out, pos, from, end);
+  pos += END.copy(out, pos);
+  return out.subarray(0, pos);
+}
