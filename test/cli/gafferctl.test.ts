@@ -66,15 +66,16 @@ test('load_process from a file and from stdin; --start; missing file and invalid
   await ok('del_process', 'fromstdin');
 });
 
-test('HTTP 404 and 409: the JSON error body on stderr, status 1', async () => {
+test('HTTP 404 and 409: one sentence from gafferd on stderr (no raw JSON), status 1', async () => {
   const notFound = await ctl('status', 'nope');
   assert.equal(notFound.code, 1);
   assert.equal(notFound.stdout, '');
-  assert.deepEqual(JSON.parse(notFound.errLines[0]!), { error: 'not_found', errno: 404, reason: 'not_found' });
+  assert.deepEqual(notFound.errLines, ["gafferctl: job 'default.nope' not found (GET /status/nope)"]);
   await ok('add_process', 'twice', 'true');
   const conflict = await ctl('add_process', 'twice', 'true');
   assert.equal(conflict.code, 1);
-  assert.equal((JSON.parse(conflict.errLines[0]!) as { errno: number }).errno, 409);
+  assert.equal(conflict.errLines.length, 1);
+  assert.match(conflict.errLines[0]!, /^gafferctl: .*twice.* \(POST \/processes\)$/);
   await ok('del_process', 'twice');
 });
 
@@ -99,8 +100,8 @@ test('global options after the command, --host/--port and GAFFERCTL_ENDPOINT', a
   assert.equal(env.stdout, '[]\n', env.stderr);
 });
 
-test('bad signal names are refused before any request', async () => {
+test('bad signal names are refused before any request (a usage error)', async () => {
   const result = await ctl('kill', 'web', 'SIGNOPE');
-  assert.equal(result.code, 1);
-  assert.match(result.stderr, /unknown signal "SIGNOPE": expected a signal number or a name such as TERM/);
+  assert.equal(result.code, 2);
+  assert.match(result.lines[0]!, /^Error: unknown signal "SIGNOPE": expected a signal number or a name such as TERM/);
 });

@@ -1,6 +1,6 @@
 // gafferctl's one place turning an error into stderr lines and an exit status
 // (cli.md → Exit status (gafferctl)).
-import { UnreachableError, responseBody } from '../../client/client-errors.js';
+import { UnreachableError, messageOf, responseBody } from '../../client/client-errors.js';
 import { isGafferError } from '../../errors.js';
 import type { CliIo } from './io.js';
 
@@ -15,11 +15,11 @@ export function reportError(err: unknown, io: CliIo): number {
   }
   if (isGafferError(err)) {
     const body = responseBody(err);
-    if (body !== undefined && (err.status === 404 || err.status === 409)) {
-      // cli.md: the JSON error body, then what it was about.
-      say(typeof body === 'string' ? body : JSON.stringify(body));
+    if (body !== undefined && (err.status === 404 || err.status === 409 || err.status === 400)) {
+      // cli.md: one sentence, gafferd's message naming the job (or field), then the request it answered.
       const details = err.details as { method?: string; path?: string };
-      say(`gafferctl: ${err.status === 404 ? 'not found' : 'conflict'}: ${details.method} ${details.path}`);
+      const what = messageOf(body) ?? (err.status === 404 ? 'not found' : err.status === 409 ? 'conflict' : `bad request (${err.reason})`);
+      say(`gafferctl: ${what} (${details.method} ${details.path})`);
       return 1;
     }
     if (err.status === 401) say('gafferctl: Unauthorized access. You need an API key: pass --key KEY or set GAFFERCTL_KEY');

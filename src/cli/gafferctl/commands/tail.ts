@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import { responseBody } from '../../../client/client-errors.js';
 import { isGafferError } from '../../../errors.js';
 import { fullName, parseJobName } from '../../../util/names.js';
 import type { CtlCommand } from '../context.js';
@@ -39,7 +38,6 @@ HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout|stderr&lines=N[&follow=true]
       res = await client.openLogfile(job.sessionid, job.name, { stream, lines: opts.lines as number | undefined, follow });
     } catch (err) {
       if (isGafferError(err) && err.reason === 'no_logfile') {
-        ctx.err(JSON.stringify(responseBody(err)));
         ctx.err(`gafferctl: job '${fullName(job.sessionid, job.name)}' writes no ${stream} log file; set ${stream}_logfile in its configuration`);
         return 1;
       }
