@@ -13,8 +13,8 @@ export interface ErrorBody {
   error: string;
   errno: number;
   reason: string;
-  /** A sentence for a human: what was wrong and what was expected. */
-  message: string;
+  /** With `field`: a sentence for a human naming the member and the rule. */
+  message?: string;
   /** The request member at fault (`numprocesses`, `name`...). */
   field?: string;
 }
@@ -40,7 +40,7 @@ export class GafferError extends Error {
     return typeof this.details?.field === 'string' ? this.details.field : undefined;
   }
 
-  /** The unified error body of the HTTP API: `{error, errno, reason, message}`, plus `field` when known. */
+  /** The unified error body of the HTTP API: `{error, errno, reason}`, plus `field` and `message` for a bad member. */
   toJSON(): ErrorBody {
     return errorBody(this);
   }
@@ -110,11 +110,18 @@ export function isGafferError(err: unknown): err is GafferError {
       typeof (err as GafferError).status === 'number' && typeof (err as GafferError).reason === 'string');
 }
 
-/** The HTTP body of a GafferError (also one from a duplicated module instance). */
+/**
+ * The HTTP body of a GafferError (also one from a duplicated module
+ * instance): `{error, errno, reason}` as in gaffer; an error about one
+ * request member adds `field` and `message` (docs/http-api.md §2.4).
+ */
 export function errorBody(err: GafferError): ErrorBody {
-  const body: ErrorBody = { error: err.reason, errno: err.status, reason: err.reason, message: err.message };
+  const body: ErrorBody = { error: err.reason, errno: err.status, reason: err.reason };
   const field = err.details?.field;
-  if (typeof field === 'string') body.field = field;
+  if (typeof field === 'string') {
+    body.field = field;
+    body.message = err.message;
+  }
   return body;
 }
 

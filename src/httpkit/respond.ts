@@ -77,7 +77,7 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
 
 /**
  * The one place an error becomes a response. A GafferError gets its status
- * and `{error, errno, reason, message}` (+ `field`); anything else is a 500 `internal_error` and a
+ * and `{error, errno, reason}` (+ `field`, `message`); anything else is a 500 `internal_error` and a
  * log line with the stack (never sent to the client). When the response has
  * already started (a feed), the connection is closed instead.
  */

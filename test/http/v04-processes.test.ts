@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixtureCmd } from '../helpers/paths.js';
 import { nextEvent, nthEvent } from '../helpers/events.js';
-import { errorBody, request, startServer } from '../helpers/http.js';
+import { errorBody, fieldErrorBody, request, startServer } from '../helpers/http.js';
 
 const SLEEPER = fixtureCmd('sleeper.js');
 
@@ -118,12 +118,13 @@ test('0.4 bad input: malformed JSON, invalid configs, conflicts, unknown jobs, b
   const post = (body: unknown): ReturnType<typeof request> => request(`${url}/processes`, { body });
   assert.deepEqual((await post('{"name": ')).json(), errorBody('invalid_json', 400));
   assert.deepEqual((await post('')).json(), errorBody('invalid_json', 400));
-  assert.deepEqual((await post({ name: 'x' })).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await post({ cmd: SLEEPER })).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await post({ name: '123', cmd: SLEEPER })).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await post({ name: 'a.b.c', cmd: SLEEPER })).json(), errorBody('invalid_process_info', 400));
+  assert.deepEqual((await post({ name: 'x' })).json(), fieldErrorBody('invalid_process_info', 'cmd', 'cmd must be a non-empty command string'));
+  assert.deepEqual((await post({ cmd: SLEEPER })).json(), fieldErrorBody('invalid_process_info', 'name', `name must be 1 to 200 letters, digits, '_' or '-' (like a Procfile type), not only digits`));
+  assert.deepEqual((await post({ name: '123', cmd: SLEEPER })).json(), fieldErrorBody('invalid_process_info', 'name', `name must be 1 to 200 letters, digits, '_' or '-' (like a Procfile type), not only digits (got "123")`));
+  assert.deepEqual((await post({ name: 'a.b.c', cmd: SLEEPER })).json(),
+    fieldErrorBody('invalid_process_info', 'name', `name must be 1 to 200 letters, digits, '_' or '-' (like a Procfile type), not only digits (got "b.c")`));
   assert.deepEqual((await post([1, 2])).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await post({ name: 'w', cmd: SLEEPER, numprocesses: -1 })).json(), errorBody('invalid_process_info', 400));
+  assert.deepEqual((await post({ name: 'w', cmd: SLEEPER, numprocesses: -1 })).json(), fieldErrorBody('invalid_process_info', 'numprocesses', 'numprocesses must be an integer >= 0 (got -1)'));
   assert.deepEqual((await post({ name: 'w', cmd: SLEEPER, start: 'perhaps' })).json(), errorBody('invalid_process_info', 400));
   assert.deepEqual((await post({ name: 'w', cmd: SLEEPER, start: 'false' })).json(), { ok: true });
   assert.deepEqual(manager.pids('w'), [], '"false" as a string does not start the job');
@@ -133,7 +134,7 @@ test('0.4 bad input: malformed JSON, invalid configs, conflicts, unknown jobs, b
   const put = (name: string, body: unknown): ReturnType<typeof request> => request(`${url}/processes/${name}`, { method: 'PUT', body });
   assert.deepEqual((await put('w', '{oops')).json(), errorBody('invalid_json', 400));
   assert.deepEqual((await put('w', '"text"')).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await put('w', { numprocesses: 2 })).json(), errorBody('invalid_process_info', 400));
+  assert.deepEqual((await put('w', { numprocesses: 2 })).json(), fieldErrorBody('invalid_process_info', 'cmd', 'cmd must be a non-empty command string'));
   assert.deepEqual((await put('nope', { cmd: SLEEPER })).json(), errorBody('not_found', 404));
 
   assert.deepEqual((await request(`${url}/status/nope`)).json(), errorBody('not_found', 404));
