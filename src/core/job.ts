@@ -6,6 +6,16 @@ import type { ManagedProcess } from './managed-process.js';
 import type { ProcessChecks } from './process-checks.js';
 import type { JobLogs } from './job-logs.js';
 
+/** An unexpected exit of a kept process, as the job views show it. */
+export interface LastExit {
+  pid: number;
+  os_pid: number | undefined;
+  exit_status: number | null;
+  term_signal: number | null;
+  /** When it exited (ms since the epoch). */
+  time: number;
+}
+
 /** Resolved OS identity of a job's processes. */
 export interface JobIdentity {
   uid: number | undefined;
@@ -43,6 +53,16 @@ export class Job {
   retryTimer: NodeJS.Timeout | undefined;
   /** Pending delayed respawn after fast consecutive failures. */
   respawnTimer: NodeJS.Timeout | undefined;
+  /** Respawns since load: kept processes spawned to replace one that exited unexpectedly or failed to spawn. */
+  restarts = 0;
+  /** Unexpected exits / spawn failures whose replacement is not spawned yet (each becomes a restart when it is). */
+  owedRespawns = 0;
+  /** The last unexpected exit of a kept process (docs/http-api.md: `last_exit`). */
+  lastExit: LastExit | undefined;
+  /** The last spawn failure's message, until a process of the job spawns again. */
+  spawnError: string | undefined;
+  /** When the pending respawn (or flapping retry) fires, ms since the epoch. */
+  nextRetryAt: number | undefined;
   /** Consecutive fast failures (spawn errors, exits within MIN_UPTIME, or within the stable period with restart_delay). */
   fastFailures = 0;
   /** Started but waiting for its dependencies to be ready. */
@@ -124,8 +144,13 @@ export class Job {
     return this.kept.length >= this.numprocesses && this.kept.every((p) => p.ready);
   }
 
-  /** `stopped`, `idle`, `waiting` (for dependencies), `starting` (not ready yet) or `running`. */
-  get state(): 'stopped' | 'idle' | 'waiting' | 'starting' | 'running' {
+  /**
+   * `backoff` (a respawn or a flapping retry is pending after failures),
+   * `stopped`, `idle`, `waiting` (for dependencies), `starting` (not ready
+   * yet) or `running`.
+   */
+  get state(): 'backoff' | 'stopped' | 'idle' | 'waiting' | 'starting' | 'running' {
+    if (!this.unloaded && (this.respawnTimer || this.retryTimer)) return 'backoff';
     if (this.stopped || this.unloaded) return 'stopped';
     if (this.idle) return 'idle';
     if (this.waiting) return 'waiting';
@@ -139,5 +164,6 @@ export class Job {
     this.retryTimer = undefined;
     this.respawnTimer = undefined;
     this.memoryTimer = undefined;
+    this.nextRetryAt = undefined;
   }
 }

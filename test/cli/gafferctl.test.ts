@@ -86,7 +86,7 @@ test('list (table) and --json', async () => {
   assert.match(table[0]!, /^NAME\s+STATUS\s+RUNNING\s+TARGET\s+PIDS$/);
   assert.match(table[1]!, /^web\s+active\s+1\s+1\s+\d+$/);
   assert.match(table[2]!, /^worker\s+stopped\s+0\s+1\s+-$/);
-  assert.deepEqual(JSON.parse(await ok('--json', 'status', 'web')), { active: true, running: 1, max_processes: 1, numprocesses: 1 });
+  assert.deepEqual(JSON.parse(await ok('--json', 'status', 'web')), { active: true, running: 1, max_processes: 1, numprocesses: 1, state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
   assert.deepEqual(JSON.parse(await ok('del_process', 'worker', '--json')), { ok: true });
   const listed = JSON.parse(await ok('list', '--json')) as Array<{ name: string; pids: number[] }>;
   assert.deepEqual(listed.map((j) => j.name), ['web']);

@@ -12,7 +12,7 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   const base = `${url}/processes/dummy`;
   assert.deepEqual((await request(`${url}/processes`, { body: { name: 'dummy', cmd: SLEEPER, start: false } })).json(), { ok: true });
   assert.deepEqual((await request(`${url}/processes`)).json(), ['dummy']);
-  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 1, numprocesses: 1 });
+  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 1, numprocesses: 1, state: 'idle', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
   const spawned = nextEvent(manager.legacyEvents, 'proc.dummy.spawn');
   assert.deepEqual((await request(`${base}/_start`, { method: 'POST' })).json(), { ok: true });
@@ -23,7 +23,7 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   assert.deepEqual((await request(`${base}/_pids`)).json(), { ok: true, pids: [1, 2, 3] });
   assert.deepEqual((await request(`${url}/processes?running=true`)).json(), [1, 2, 3]);
   assert.deepEqual((await request(`${url}/processes?running=1`)).json(), [1, 2, 3]);
-  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: true, running: 3, max_processes: 3, numprocesses: 3 });
+  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: true, running: 3, max_processes: 3, numprocesses: 3, state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
   const reaped = nextEvent(manager.legacyEvents, 'proc.dummy.reap');
   assert.deepEqual((await request(`${base}/_sub`, { method: 'POST' })).json(), { ok: true, numprocesses: 2 });
@@ -45,7 +45,7 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   const exits = nthEvent(manager.legacyEvents, 'proc.dummy.exit', 2, (e) => (e.pid as number) >= 4);
   assert.deepEqual((await request(`${base}/_stop`, { method: 'POST' })).json(), { ok: true });
   await exits;
-  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 0, numprocesses: 0 });
+  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 0, numprocesses: 0, state: 'stopped', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
   const deleted = nextEvent(manager.legacyEvents, 'delete');
   assert.deepEqual((await request(base, { method: 'DELETE' })).json(), { ok: true });

@@ -21,7 +21,7 @@ test('load into a session, list sessions and jobs, job info, HEAD, stats, pids, 
 
   const info = (await request(`${url}/jobs/myapp/web`)).json<Record<string, unknown> & { config: Record<string, unknown> }>();
   assert.deepEqual({ ...info, config: undefined }, {
-    name: 'myapp.web', active: true, running: 2, running_out: 0, max_processes: 2, processes: [1, 2], state: 'running', config: undefined,
+    name: 'myapp.web', active: true, running: 2, running_out: 0, max_processes: 2, processes: [1, 2], state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null, config: undefined,
   });
   assert.deepEqual([info.config.name, info.config.cmd, info.config.numprocesses], ['web', SLEEPER, 2]);
 
