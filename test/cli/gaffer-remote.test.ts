@@ -49,7 +49,7 @@ test('ps: one block per active job with its processes', async () => {
   assert.equal(lines[2], '');
   const web = lines.slice(3).filter((l) => l.startsWith('web.'));
   assert.equal(web.length, 2);
-  for (const line of web) assert.match(line, /^web\.\d+: up for \d+:\d\d\.\d\d$/);
+  for (const line of web) assert.match(line, /^web\.\d+: up for \d\d:\d\d \(CPU time \d+:\d\d\.\d\d\)$/);
   assert.ok(lines.includes('=== worker: `node ../sleeper.js`'), lines.join('\n'));
   const json = JSON.parse((await ok(['ps', '--json']))[0]!) as Array<{ name: string; processes: number[] }>;
   assert.deepEqual(json.map((j) => j.name), ['cli.web', 'cli.worker']);

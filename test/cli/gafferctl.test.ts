@@ -83,9 +83,9 @@ test('list (table) and --json', async () => {
   await ok('add_process', '--start', 'web', ...SLEEPER);
   await ok('add_process', 'worker', 'true');
   const table = (await ok('list')).trimEnd().split('\n');
-  assert.match(table[0]!, /^NAME\s+STATUS\s+RUNNING\s+TARGET\s+PIDS$/);
-  assert.match(table[1]!, /^web\s+active\s+1\s+1\s+\d+$/);
-  assert.match(table[2]!, /^worker\s+stopped\s+0\s+1\s+-$/);
+  assert.match(table[0]!, /^NAME\s+STATE\s+RUNNING\s+TARGET\s+PIDS\s+RESTARTS\s+LAST EXIT\s+NEXT RETRY$/);
+  assert.match(table[1]!, /^web\s+running\s+1\s+1\s+\d+\s+0\s+-\s+-$/);
+  assert.match(table[2]!, /^worker\s+idle\s+0\s+1\s+-\s+0\s+-\s+-$/);
   assert.deepEqual(JSON.parse(await ok('--json', 'status', 'web')), { active: true, running: 1, max_processes: 1, numprocesses: 1, state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
   assert.deepEqual(JSON.parse(await ok('del_process', 'worker', '--json')), { ok: true });
   const listed = JSON.parse(await ok('list', '--json')) as Array<{ name: string; pids: number[] }>;
