@@ -8,6 +8,17 @@ export interface GafferErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/** The JSON body of an HTTP error (docs/http-api.md §2.4). */
+export interface ErrorBody {
+  error: string;
+  errno: number;
+  reason: string;
+  /** With `field`: a sentence for a human naming the member and the rule. */
+  message?: string;
+  /** The request member at fault (`numprocesses`, `name`...). */
+  field?: string;
+}
+
 /** Base class: `code` is stable (GAFFER_ERR_*), `status` is the HTTP status, `reason` the wire reason. */
 export class GafferError extends Error {
   readonly code: string;
@@ -24,9 +35,14 @@ export class GafferError extends Error {
     this.details = options.details;
   }
 
-  /** The unified error body of the HTTP API: `{error, errno, reason}`. */
-  toJSON(): { error: string; errno: number; reason: string } {
-    return { error: this.reason, errno: this.status, reason: this.reason };
+  /** The input member this error is about (`numprocesses`), when it is about one. */
+  get field(): string | undefined {
+    return typeof this.details?.field === 'string' ? this.details.field : undefined;
+  }
+
+  /** The unified error body of the HTTP API: `{error, errno, reason}`, plus `field` and `message` for a bad member. */
+  toJSON(): ErrorBody {
+    return errorBody(this);
   }
 }
 
@@ -92,4 +108,25 @@ export function isGafferError(err: unknown): err is GafferError {
   return err instanceof GafferError ||
     (typeof err === 'object' && err !== null && typeof (err as GafferError).code === 'string' &&
       typeof (err as GafferError).status === 'number' && typeof (err as GafferError).reason === 'string');
+}
+
+/**
+ * The HTTP body of a GafferError (also one from a duplicated module
+ * instance): `{error, errno, reason}` as in gaffer; an error about one
+ * request member adds `field` and `message` (docs/http-api.md §2.4).
+ */
+export function errorBody(err: GafferError): ErrorBody {
+  const body: ErrorBody = { error: err.reason, errno: err.status, reason: err.reason };
+  const field = err.details?.field;
+  if (typeof field === 'string') {
+    body.field = field;
+    body.message = err.message;
+  }
+  return body;
+}
+
+/** A 400 about one request member: `field` names it, the message says the rule (`numprocesses must be an integer >= 0`). */
+export function fieldError(reason: string, field: string, rule: string, value: unknown): BadRequestError {
+  const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  return new BadRequestError(reason, `${field} must be ${rule}${got}`, { details: { field } });
 }

@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Application } from '../core/application.js';
 import type { Manager } from '../core/manager.js';
 import type { ManagedProcess, OutputChunk } from '../core/managed-process.js';
-import { DEFAULT_CONSOLE_EVENTS, type EventPayload } from '../protocol/events.js';
+import { DEFAULT_CONSOLE_EVENTS, LEGACY_PER_JOB, type EventPayload } from '../protocol/events.js';
 import { formatClock } from '../util/duration.js';
 import { LineSplitter } from '../util/lines.js';
 import { legacyName, parseJobName } from '../util/names.js';
@@ -46,8 +46,15 @@ export class ConsoleOutput implements Application {
 
   start(manager: Manager): void {
     this.#manager = manager;
-    const listener = (type: string, payload: EventPayload): void => this.#printEvent(type, payload);
-    for (const pattern of this.#options.events ?? DEFAULT_CONSOLE_EVENTS) {
+    const patterns = this.#options.events ?? DEFAULT_CONSOLE_EVENTS;
+    // Subscribed to every event ('.'), each per-job companion (`proc.<name>.spawn`) repeats a global
+    // event already printed (`spawn`): print each event once.
+    const everything = patterns.includes('.');
+    const listener = (type: string, payload: EventPayload): void => {
+      if (everything && isCompanion(type, payload)) return;
+      this.#printEvent(type, payload);
+    };
+    for (const pattern of patterns) {
       manager.legacyEvents.subscribe(pattern, listener);
       this.#unsubscribe.push(() => manager.legacyEvents.unsubscribe(pattern, listener));
     }
@@ -129,4 +136,10 @@ export class ConsoleOutput implements Application {
 function legacyOf(full: string): string {
   const d = parseJobName(full);
   return legacyName(d.sessionid, d.name);
+}
+
+// `proc.<legacy name>.<action>`: the per-job copy of a global legacy event.
+function isCompanion(type: string, payload: EventPayload): boolean {
+  const action = type.slice(type.lastIndexOf('.') + 1);
+  return LEGACY_PER_JOB.has(action) && type === `proc.${String(payload.name ?? '')}.${action}`;
 }

@@ -41,8 +41,10 @@ export interface ResponseErrorDetails extends Record<string, unknown> {
  */
 export function errorFromResponse(method: string, path: string, status: number, body: unknown): GafferError {
   const reason = reasonOf(body) ?? `http_${status}`;
-  const message = `${method} ${path} failed: ${reason} (HTTP ${status})`;
-  const options: GafferErrorOptions = { details: { method, path, status, body } satisfies ResponseErrorDetails };
+  const said = messageOf(body);
+  const message = `${method} ${path} failed: ${reason} (HTTP ${status})${said === undefined ? '' : `: ${said}`}`;
+  const field = typeof body === 'object' && body !== null && typeof (body as { field?: unknown }).field === 'string' ? (body as { field: string }).field : undefined;
+  const options: GafferErrorOptions = { details: { method, path, status, body, ...(field === undefined ? {} : { field }) } satisfies ResponseErrorDetails };
   switch (status) {
     case 400: return new BadRequestError(reason, message, options);
     case 401: return new UnauthorizedError(reason, message, options);
@@ -57,6 +59,12 @@ export function errorFromResponse(method: string, path: string, status: number, 
 export function responseBody(err: unknown): unknown {
   if (!(err instanceof GafferError) || err.details === undefined || !('body' in err.details)) return undefined;
   return err.details.body;
+}
+
+/** The readable `message` of an error body (gafferd >= this port), if any. */
+export function messageOf(body: unknown): string | undefined {
+  const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : undefined;
+  return typeof message === 'string' && message.trim() !== '' ? message.trim().slice(0, 500) : undefined;
 }
 
 // `{"error": "not_found", "errno": 404, "reason": "not_found"}` and the older shapes.

@@ -1,4 +1,4 @@
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, fieldError } from '../errors.js';
 import { parseSignal } from '../util/signals.js';
 import { validateJobName } from '../util/names.js';
 import { formatFileMode, parseFileMode } from '../util/file-mode.js';
@@ -55,8 +55,7 @@ export function normalizeJobConfig(input: unknown, reason = 'invalid_process_inf
     throw new BadRequestError(reason, 'invalid job config: expected a JSON object with "name" and "cmd"');
   }
   const raw = input as Record<string, unknown>;
-  const bad = (member: string, expected: string): BadRequestError =>
-    new BadRequestError(reason, `invalid job config member "${member}" = ${JSON.stringify(raw[member])}: expected ${expected}`);
+  const bad = (member: string, expected: string): BadRequestError => fieldError(reason, member, expected, raw[member]);
 
   const name = validateJobName(raw.name, reason);
   if (typeof raw.cmd !== 'string' || raw.cmd.trim() === '') throw bad('cmd', 'a non-empty command string');

@@ -1,4 +1,4 @@
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, fieldError } from '../errors.js';
 
 /** How a job reacts when one of its processes ends on its own. */
 export type RestartMode = 'always' | 'on-failure' | 'never';
@@ -46,7 +46,7 @@ export const POLICY_KEYS = ['restart', 'success_exit_codes', 'restart_delay', 'm
  */
 export function parseJobPolicy(config: Record<string, unknown>, reason = 'invalid_process_info'): JobPolicy {
   const bad = (key: string, expected: string): BadRequestError =>
-    new BadRequestError(reason, `invalid job config member "${key}" = ${JSON.stringify(config[key])}: expected ${expected}`);
+    fieldError(reason, key, expected, config[key]);
   const present = (key: string): boolean => config[key] !== undefined && config[key] !== null && config[key] !== '';
 
   let restart: RestartMode = 'always';

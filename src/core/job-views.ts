@@ -14,14 +14,34 @@ export function jobInfo(job: Job): Record<string, unknown> {
     processes: job.processes.map((p) => p.pid),
     stopping: [...job.leaving].map((p) => p.pid),
     state: job.state,
+    ...failureView(job),
     ...(job.logs ? { logs: job.logs.report() } : {}),
     config: jobConfigToJSON(job.config),
   };
 }
 
-/** 0.4 status. */
-export function jobStatus(job: Job): { active: boolean; running: number; max_processes: number; numprocesses: number } {
-  return { active: job.active, running: job.kept.length, max_processes: job.numprocesses, numprocesses: job.numprocesses };
+/** 0.4 status, plus the port's `state` and failure members. */
+export function jobStatus(job: Job): { active: boolean; running: number; max_processes: number; numprocesses: number } & Record<string, unknown> {
+  return {
+    active: job.active, running: job.kept.length, max_processes: job.numprocesses, numprocesses: job.numprocesses,
+    state: job.state, ...failureView(job),
+  };
+}
+
+/**
+ * What shows a failing job (docs/http-api.md §10): `restarts` (respawns since
+ * load), `last_exit` (the last unexpected exit of a kept process, or null),
+ * `next_retry` (ISO time of the pending respawn or flapping retry, or null)
+ * and `spawn_error` (the last spawn failure, until a process spawns again).
+ */
+export function failureView(job: Job): { restarts: number; last_exit: Record<string, unknown> | null; next_retry: string | null; spawn_error: string | null } {
+  const last = job.lastExit;
+  return {
+    restarts: job.restarts,
+    last_exit: last ? { ...last, os_pid: last.os_pid ?? null, time: new Date(last.time).toISOString() } : null,
+    next_retry: job.nextRetryAt === undefined ? null : new Date(job.nextRetryAt).toISOString(),
+    spawn_error: job.spawnError ?? null,
+  };
 }
 
 /** 0.5 process info, plus the port's `stopping`, `ready` and `slot`. */

@@ -7,6 +7,16 @@ import type { ProcessChecks } from './process-checks.js';
 import type { JobLogs } from './job-logs.js';
 import type { OutputHistory } from './output-history.js';
 
+/** An unexpected exit of a kept process, as the job views show it. */
+export interface LastExit {
+  pid: number;
+  os_pid: number | undefined;
+  exit_status: number | null;
+  term_signal: number | null;
+  /** When it exited (ms since the epoch). */
+  time: number;
+}
+
 /** Resolved OS identity of a job's processes. */
 export interface JobIdentity {
   uid: number | undefined;
@@ -53,6 +63,16 @@ export class Job {
   respawnTimer: NodeJS.Timeout | undefined;
   /** The rolling reload in progress (reload_strategy = rolling), if any. */
   rollout: Promise<void> | undefined;
+  /** Respawns since load: kept processes spawned to replace one that exited unexpectedly or failed to spawn. */
+  restarts = 0;
+  /** Unexpected exits / spawn failures whose replacement is not spawned yet (each becomes a restart when it is). */
+  owedRespawns = 0;
+  /** The last unexpected exit of a kept process (docs/http-api.md: `last_exit`). */
+  lastExit: LastExit | undefined;
+  /** The last spawn failure's message, until a process of the job spawns again. */
+  spawnError: string | undefined;
+  /** When the pending respawn (or flapping retry) fires, ms since the epoch. */
+  nextRetryAt: number | undefined;
   /** Consecutive fast failures (spawn errors, exits within MIN_UPTIME, or within the stable period with restart_delay). */
   fastFailures = 0;
   /** Started but waiting for its dependencies to be ready. */
@@ -137,10 +157,12 @@ export class Job {
   }
 
   /**
-   * `stopping` (stopped, some process still exiting), `stopped`, `idle`, `waiting` (for
-   * dependencies), `starting` (not ready yet) or `running`.
+   * `backoff` (a respawn or a flapping retry is pending after failures),
+   * `stopping` (stopped, some process still exiting), `stopped`, `idle`, `waiting` (for dependencies), `starting` (not ready
+   * yet) or `running`.
    */
-  get state(): 'stopping' | 'stopped' | 'idle' | 'waiting' | 'starting' | 'running' {
+  get state(): 'backoff' | 'stopping' | 'stopped' | 'idle' | 'waiting' | 'starting' | 'running' {
+    if (!this.unloaded && (this.respawnTimer || this.retryTimer)) return 'backoff';
     if (this.stopped || this.unloaded) return this.leaving.size > 0 ? 'stopping' : 'stopped';
     if (this.idle) return 'idle';
     if (this.waiting) return 'waiting';
@@ -154,5 +176,6 @@ export class Job {
     this.retryTimer = undefined;
     this.respawnTimer = undefined;
     this.memoryTimer = undefined;
+    this.nextRetryAt = undefined;
   }
 }

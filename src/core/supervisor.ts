@@ -77,6 +77,7 @@ export class Supervisor {
     job.numprocesses = job.config.numprocesses;
     job.flapping?.reset();
     job.fastFailures = 0;
+    job.owedRespawns = 0;
     this.publish('start', job, {});
     this.#ctx.events.publish(jobEvent(job.fullName, 'start'), { name: job.fullName });
     this.watchMemory(job);
@@ -91,7 +92,10 @@ export class Supervisor {
     job.idle = false;
     job.waiting = false;
     job.readyAnnounced = false;
-    if (options.resetTarget) job.numprocesses = 0;
+    if (options.resetTarget) {
+      job.numprocesses = 0;
+      job.owedRespawns = 0;
+    }
     this.publish('stop', job, {});
     this.#ctx.events.publish(jobEvent(job.fullName, 'stop'), { name: job.fullName });
     return Promise.all(job.processes.map((p) => this.stopOne(job, p))).then(() => undefined);
@@ -153,6 +157,11 @@ export class Supervisor {
     );
     if (started) {
       this.#callTableListeners('spawned', proc);
+      job.spawnError = undefined;
+      if (!once && job.owedRespawns > 0) {
+        job.owedRespawns -= 1;
+        job.restarts += 1;
+      }
       const payload = { name: job.fullName, pid, os_pid: proc.osPid };
       this.publish('spawn', job, payload, proc);
       if (!once) {
@@ -218,6 +227,7 @@ export class Supervisor {
     job.replaceOnExit.delete(proc);
     const wasMember = job.detach(proc);
     const error = spawnError(job, proc, err);
+    job.spawnError = error.message;
     this.#ctx.logger.error(error.message, { job: job.fullName, proc_pid: proc.pid, errno: err.code ?? 'UNKNOWN' });
     this.#ctx.events.publish('spawn_error', { name: job.fullName, pid: proc.pid, error: error.message, errno: err.code ?? 'UNKNOWN' });
     if (proc.once || !wasMember || job.stopped || job.unloaded) return;
@@ -226,6 +236,7 @@ export class Supervisor {
       return;
     }
     job.fastFailures += 1;
+    job.owedRespawns += 1;
     if (this.#flapped(job)) return;
     // Never respawned synchronously into reconcile's loop: the loop stops on the timer.
     this.#scheduleRespawn(job, respawnDelayMs(job.policy, job.fastFailures + 1));
@@ -261,6 +272,7 @@ export class Supervisor {
       this.reconcile(job);
       return;
     }
+    job.lastExit = { pid: proc.pid, os_pid: proc.osPid, exit_status: status.exitStatus, term_signal: status.termSignal, time: Date.now() };
     const uptime = Date.now() - proc.createTime * 1000;
     const how = proc.failure ?? (status.termSignal ? `killed by signal ${status.termSignal}` : `exit status ${status.exitStatus}`);
     const fields = {
@@ -273,6 +285,7 @@ export class Supervisor {
       return;
     }
     this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended unexpectedly (${how}) after ${(uptime / 1000).toFixed(2)}s${lastStderr(job, proc)}`, fields);
+    job.owedRespawns += 1;
     job.fastFailures = nextStreak(job.policy, job.fastFailures, uptime);
     if (this.#flapped(job)) return;
     const delay = respawnDelayMs(job.policy, job.fastFailures);
@@ -285,8 +298,10 @@ export class Supervisor {
     if (delayMs >= 200) {
       this.#ctx.logger.warn(`job '${job.fullName}': ${job.fastFailures} failures in a row; respawning in ${(delayMs / 1000).toFixed(1)}s`, { job: job.fullName });
     }
+    job.nextRetryAt = Date.now() + delayMs;
     job.respawnTimer = setTimeout(() => {
       job.respawnTimer = undefined;
+      job.nextRetryAt = undefined;
       this.reconcile(job);
     }, delayMs);
   }
@@ -306,8 +321,10 @@ export class Supervisor {
     }
     void this.halt(job, { resetTarget: false });
     if (decision === 'retry') {
+      job.nextRetryAt = Date.now() + flapping.retry_in * 1000;
       job.retryTimer = setTimeout(() => {
         job.retryTimer = undefined;
+        job.nextRetryAt = undefined;
         if (job.unloaded || !this.#ctx.isRunning()) return;
         job.stopped = false;
         job.fastFailures = 0;

@@ -40,6 +40,10 @@ export interface ChildRecordData {
   gafferdStartTime?: number;
   /** /proc/sys/kernel/random/boot_id: after a reboot every recorded pid is meaningless. */
   bootId?: string;
+  /** The configuration file of the gafferd that wrote it (named when another gafferd is refused). */
+  config?: string;
+  /** Its listen addresses, for the same message. */
+  binds?: string[];
   updatedAt: string;
   children: RecordedChild[];
 }
@@ -52,6 +56,8 @@ export interface ChildRecordOptions {
   logger?: Logger;
   /** Minimum delay between writes (default 50 ms). */
   debounceMs?: number;
+  /** Who this gafferd is: written in the record so a refused gafferd can name it. */
+  owner?: { config?: string; binds?: string[] };
 }
 
 /**
@@ -68,6 +74,7 @@ export class ChildRecord {
   readonly #children = new Map<number, RecordedChild>();
   readonly #gafferdStartTime: number | undefined;
   readonly #bootId: string | undefined;
+  #owner: { config?: string; binds?: string[] };
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #dirty = false;
@@ -82,6 +89,7 @@ export class ChildRecord {
     this.#debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.#gafferdStartTime = readProcStatSync(process.pid)?.startTime;
     this.#bootId = readBootId();
+    this.#owner = options.owner ?? {};
   }
 
   /** The recorded children, in spawn order. */
@@ -101,6 +109,8 @@ export class ChildRecord {
       gafferdPid: process.pid,
       gafferdStartTime: this.#gafferdStartTime,
       bootId: this.#bootId,
+      ...(this.#owner.config === undefined ? {} : { config: this.#owner.config }),
+      ...(this.#owner.binds === undefined ? {} : { binds: this.#owner.binds }),
       updatedAt: new Date().toISOString(),
       children: this.children,
     };
@@ -142,6 +152,12 @@ export class ChildRecord {
     });
     this.#changed();
     return stop;
+  }
+
+  /** Record the listen addresses once bound (port 0 becomes the real port); written with the next write. */
+  setBinds(binds: string[]): void {
+    this.#owner = { ...this.#owner, binds };
+    this.#changed();
   }
 
   /** Write the current state now (pending debounce included); resolves when it is on disk. */
@@ -293,10 +309,14 @@ export async function recoverSurvivors(stateDir: string, options: RecoveryOption
     return { found: [], stopped: 0, previousPid, ms: 0 };
   }
   if (isSameProcess(previousPid, record.gafferdStartTime)) {
+    const who = [`pid ${previousPid}`];
+    if (record.config) who.push(`config ${record.config}`);
+    if (record.binds?.length) who.push(`bind ${record.binds.join(', ')}`);
     return {
       found: [], stopped: 0, previousPid, ms: 0,
-      error: new ConflictError('already_running', `another gafferd (pid ${previousPid}) is running with the state directory '${stateDir}'; ` +
-        'stop it first, or give this gafferd its own state directory', { details: { pid: previousPid, stateDir } }),
+      error: new ConflictError('already_running', `another gafferd (${who.join(', ')}) is running with the state directory '${stateDir}'; ` +
+        'stop it first, or give this gafferd its own state directory with --state-dir DIR (or GAFFERD_STATE_DIR)',
+      { details: { pid: previousPid, stateDir, config: record.config, binds: record.binds } }),
     };
   }
   if (readProcStatSync(process.pid) === undefined) {
@@ -524,6 +544,8 @@ function parseRecord(text: string): ChildRecordData | string {
     gafferdPid: r.gafferdPid,
     gafferdStartTime: Number.isInteger(r.gafferdStartTime) ? r.gafferdStartTime : undefined,
     bootId: typeof r.bootId === 'string' ? r.bootId : undefined,
+    config: typeof r.config === 'string' ? r.config : undefined,
+    binds: Array.isArray(r.binds) ? r.binds.filter((b): b is string => typeof b === 'string') : undefined,
     updatedAt: String(r.updatedAt ?? ''),
     children: (r.children as RecordedChild[]).map((c) => ({
       pid: c.pid, pgid: c.pgid, startTime: c.startTime, job: c.job,

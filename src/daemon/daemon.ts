@@ -17,10 +17,11 @@ import { HttpServerApp } from '../http/server-app.js';
 import { OriginPolicy } from '../httpkit/origin-policy.js';
 import { Authenticator } from '../auth/authenticator.js';
 import type { HttpListenerConfig } from '../http/listeners.js';
-import type { ListenAddress } from '../util/address.js';
+import { formatAddress, type ListenAddress } from '../util/address.js';
 import { DaemonLogger } from './logger.js';
 import { Pidfile } from './pidfile.js';
-import { ChildRecord, defaultStateDir, recoverSurvivors } from './crash-recovery.js';
+import { ChildRecord, recoverSurvivors } from './crash-recovery.js';
+import { chooseStateDir } from './state-dir.js';
 import { redactCredentials } from '../util/redact.js';
 
 export interface DaemonOptions {
@@ -35,7 +36,7 @@ export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
   /** Log destination when no error_log is configured (default process.stderr). */
   stderr?: NodeJS.WritableStream;
-  /** Where the record of live children is kept for crash recovery (default: see defaultStateDir). */
+  /** `--state-dir`: where the record of live children is kept for crash recovery (default: see chooseStateDir). */
   stateDir?: string;
 }
 
@@ -108,7 +109,7 @@ export class Daemon {
         this.#pidfile.create();
       }
       checkDependencies(config);
-      await this.#recoverFromCrash();
+      await this.#recoverFromCrash(config);
       await this.manager.start();
       this.manager.events.subscribe('give_up', (_type, payload) => {
         if (payload.on_give_up !== 'exit') return;
@@ -130,6 +131,7 @@ export class Daemon {
         listeners: toListeners(config), logger: this.#logger, authenticator: this.#auth, originPolicy: this.#originPolicy,
       });
       await this.manager.addApplication(this.#http, { critical: true });
+      this.#record?.setBinds(this.#http.addresses().map(formatAddress));
       // Order: HTTP, SockJS channel, webhooks, plugins; they stop in reverse, so webhooks still
       // deliver the last stop/exit events.
       await this.manager.addApplication(new SockJsChannel({ host: this.#http, auth: this.#auth, logger: this.#logger }), { critical: true });
@@ -177,13 +179,22 @@ export class Daemon {
   // If a previous gafferd with the same state directory was killed (SIGKILL, OOM), its children may
   // still run unsupervised: stop them (verified by start time, so a reused pid is never touched)
   // before any job starts, then record our own children for the next start.
-  async #recoverFromCrash(): Promise<void> {
-    const env = this.#options.env ?? process.env;
-    const stateDir = this.#options.stateDir ?? env.GAFFERD_STATE_DIR ??
-      defaultStateDir(this.#location?.dirExists ? this.#location.configDir : undefined);
+  async #recoverFromCrash(config: GafferdConfig): Promise<void> {
+    const binds = config.listeners.flatMap((l) => l.addresses);
+    const stateDir = chooseStateDir({
+      flag: this.#options.stateDir,
+      env: this.#options.env ?? process.env,
+      configFile: config.configFile,
+      configDir: this.#location?.dirExists ? this.#location.configDir : undefined,
+      binds,
+    });
     const result = await recoverSurvivors(stateDir, { logger: this.#logger });
     if (result.error) throw result.error;
-    this.#record = new ChildRecord({ stateDir, logger: this.#logger });
+    this.#logger.debug(`state directory ${stateDir}`);
+    this.#record = new ChildRecord({
+      stateDir, logger: this.#logger,
+      owner: { ...(config.configFile ? { config: config.configFile } : {}), binds: binds.map(formatAddress) },
+    });
     this.#record.attach(this.manager);
   }
 

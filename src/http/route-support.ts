@@ -88,7 +88,7 @@ export function renameReason(err: unknown, rename: (e: GafferError) => string | 
   if (!isGafferError(err)) return err;
   const reason = rename(err);
   if (reason === undefined || reason === err.reason) return err;
-  return new GafferError(err.code, err.status, reason, err.message, { cause: err });
+  return new GafferError(err.code, err.status, reason, err.message, { cause: err, ...(err.details ? { details: err.details } : {}) });
 }
 
 /** Run `fn`, renaming the reasons of the errors it throws (sync or async). */

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
-import { isGafferError } from '../errors.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody, isGafferError } from '../errors.js';
 
 /** The logging surface httpkit needs (structurally the core Logger). */
 export interface HttpLogger {
@@ -60,7 +60,7 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
 
 /**
  * The one place an error becomes a response. A GafferError gets its status
- * and `{error, errno, reason}`; anything else is a 500 `internal_error` and a
+ * and `{error, errno, reason}` (+ `field`, `message`); anything else is a 500 `internal_error` and a
  * log line with the stack (never sent to the client). When the response has
  * already started (a feed), the connection is closed instead.
  */
@@ -86,7 +86,7 @@ export function sendError(res: ServerResponse, err: unknown, logger: HttpLogger,
   // Errors may carry response headers (`Allow` for a 405, `Upgrade` for a 426).
   const extra = err.details?.headers;
   if (typeof extra === 'object' && extra !== null) Object.assign(headers, extra);
-  sendJson(res, err.status, { error: err.reason, errno: err.status, reason: err.reason }, headers);
+  sendJson(res, err.status, errorBody(err), headers);
 }
 
 /**

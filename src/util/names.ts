@@ -1,4 +1,4 @@
-import { BadRequestError } from '../errors.js';
+import { BadRequestError, fieldError } from '../errors.js';
 
 export const DEFAULT_SESSION = 'default';
 
@@ -35,11 +35,20 @@ export function fullNameOfLegacy(legacy: string): string {
   return legacy.includes('.') ? legacy : fullName(DEFAULT_SESSION, legacy);
 }
 
-/** Throw unless `name` is a valid short job name (no `.`, `/`, `:`, not all digits). */
+/**
+ * The characters of a short job name: those of a foreman Procfile type
+ * (letters, digits, `_`, `-`). A name may not be only digits (an internal
+ * pid) and is at most 200 characters.
+ */
+export const JOB_NAME_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** The rule of JOB_NAME_PATTERN as a sentence (error messages, docs). */
+export const JOB_NAME_RULE = "1 to 200 letters, digits, '_' or '-' (like a Procfile type), not only digits";
+
+/** Throw (field `name`) unless `name` is a valid short job name (JOB_NAME_PATTERN, not all digits). */
 export function validateJobName(name: unknown, reason = 'invalid_process_info'): string {
-  if (typeof name !== 'string' || name.length === 0 || /[./:]/.test(name) || /^\d+$/.test(name)) {
-    throw new BadRequestError(reason,
-      `invalid job name ${JSON.stringify(name)}: expected a non-empty name without '.', '/' or ':' that is not only digits`);
+  if (typeof name !== 'string' || !JOB_NAME_PATTERN.test(name) || /^\d+$/.test(name)) {
+    throw fieldError(reason, 'name', JOB_NAME_RULE, name);
   }
   return name;
 }

@@ -35,7 +35,7 @@ test('gafferctl: no key is 401, a wrong key 403, --key and GAFFERCTL_KEY work', 
 test('gafferctl watch sends the key with the feed request', async () => {
   const watch = spawnCli('gafferctl', ['--connect', gafferd.url, '--key', KEY, 'watch', 'spawn']);
   let seen = false;
-  const line = watch.waitForLine(/ keyed \| spawn keyed$/).then(() => { seen = true; });
+  const line = watch.waitForLine(/ keyed \| spawn keyed pid \d+ os_pid \d+$/).then(() => { seen = true; });
   for (let i = 0; i < 20 && !seen; i++) {
     await runCli('gafferctl', ['--connect', gafferd.url, '--key', KEY, 'restart', 'keyed']);
     await Promise.race([line, new Promise((r) => setTimeout(r, 250))]);

@@ -71,6 +71,7 @@ test('scale words: the last =, + or - followed by an integer', () => {
   assert.deepEqual(parseScaleWord('app.web=0'), { job: 'app.web', scale: '=0' });
   assert.equal(parseScaleWord('web=x'), undefined);
   assert.equal(parseScaleWord('web'), undefined);
+  for (const bad of ['web=-1', 'web=abc', 'web=2.5', '=2', 'web+x']) assert.equal(parseScaleWord(bad), undefined, bad);
 });
 
 test('gaffer run words with 0.5 options are a ps:run', () => {

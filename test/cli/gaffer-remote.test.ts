@@ -35,11 +35,11 @@ test('scale: set, add, remove; the app as first argument; unknown jobs', async (
     'Scaling web processes... done, now running 3',
     'Scaling worker processes... done, now running 3',
   ]);
-  assert.deepEqual(await ok(['scale', 'cli', 'worker-2', 'nosuchtype=4']), ['Scaling worker processes... done, now running 1']);
+  assert.deepEqual(await ok(['scale', 'cli', 'worker-2']), ['Scaling worker processes... done, now running 1']);
   assert.deepEqual(await ok(['ps:scale', '--app', 'cli', 'web=2']), ['Scaling web processes... done, now running 2']);
   const other = await gaffer(['scale', 'other', 'web=2']);
   assert.equal(other.code, 1);
-  assert.equal(other.stderr, "'other.web' not found\n");
+  assert.equal(other.stderr, "job 'other.web' not found\n");
 });
 
 test('ps: one block per active job with its processes', async () => {
@@ -49,7 +49,7 @@ test('ps: one block per active job with its processes', async () => {
   assert.equal(lines[2], '');
   const web = lines.slice(3).filter((l) => l.startsWith('web.'));
   assert.equal(web.length, 2);
-  for (const line of web) assert.match(line, /^web\.\d+: up for \d+:\d\d\.\d\d$/);
+  for (const line of web) assert.match(line, /^web\.\d+: up for \d\d:\d\d \(CPU time \d+:\d\d\.\d\d\)$/);
   assert.ok(lines.includes('=== worker: `node ../sleeper.js`'), lines.join('\n'));
   const json = JSON.parse((await ok(['ps', '--json']))[0]!) as Array<{ name: string; processes: number[] }>;
   assert.deepEqual(json.map((j) => j.name), ['cli.web', 'cli.worker']);
@@ -72,8 +72,9 @@ test('jobs, stats and ps:info', async () => {
   assert.ok(proc.includes(`pid: ${pid}`) && proc.includes('name: cli.web') && proc.includes('active: True'), proc.join('\n'));
   const gone = await gaffer(['ps:info', '99999']);
   assert.equal(gone.stderr, "process '99999' not found\n");
-  const ignored = await ok(['ps:info', 'nosuchtype']);
-  assert.deepEqual(ignored, ["Ignore 'nosuchtype'"]);
+  const unknown = await gaffer(['ps:info', 'nosuchtype']);
+  assert.deepEqual([unknown.code, unknown.stdout], [1, '']);
+  assert.match(unknown.stderr, /^process type 'nosuchtype' not found in .*Procfile \(its types: web, worker\)\n$/);
 });
 
 test('ps:stop / ps:start with confirmations (end of input = yes, n = no, --no-input)', async () => {
@@ -97,8 +98,8 @@ test('ps:kill signals a job or a process; unknown targets are errors', async () 
   assert.equal(unknown.code, 1);
   assert.equal(unknown.stderr, "'other.web' not found\n");
   const bad = await gaffer(['ps:kill', 'web', 'NOPE', '--no-input']);
-  assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /unknown signal "NOPE"/);
+  assert.equal(bad.code, 2);
+  assert.match(bad.lines[0]!, /^Error: unknown signal "NOPE"/);
 });
 
 test('ps:run commits a one-off process with the .env variables and -p pairs', async () => {
@@ -167,7 +168,7 @@ test('load a JSON job file: sessions from the names, start flag, --nostart', asy
   assert.equal(await cwdOf('testapp', 'dummy'), APP_DIR, 'a job without cwd runs in the job file\'s folder');
   assert.equal((await ok(['ps:info', 'testapp.dummy']))[0], 'active: True');
   assert.equal((await ok(['ps:info', 'cli.dummy1']))[0], 'active: False');
-  assert.deepEqual(await ok(['ps:info', 'dummy1']), ["Ignore 'dummy1'"]);
+  assert.equal((await gaffer(['ps:info', 'dummy1'])).code, 1, 'dummy1 is not a type of the local Procfile');
   assert.deepEqual(await ok(['load', 'jobs.json']), ["'testapp.dummy' already loaded", "'cli.dummy1' already loaded", "'jobs.json' has been loaded"]);
   const invalid = await gaffer(['load', '-'], { input: '{"name": "x"}' });
   assert.equal(invalid.code, 1);

@@ -93,6 +93,6 @@ test('run with --app, --graceful-timeout or -p K=V is ps:run (on gafferd)', asyn
   assert.equal(result.code, 1);
   assert.match(result.stderr, /^gaffer: cannot reach gafferd at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)/);
   const timeout = await runCli('gaffer', ['run', '--graceful-timeout', 'soon', 'web'], { cwd: APP });
-  assert.equal(timeout.code, 1);
-  assert.equal(timeout.stderr, 'invalid graceful timeout value\n');
+  assert.equal(timeout.code, 2);
+  assert.equal(timeout.lines[0], "Error: invalid graceful timeout 'soon': expected a whole number of seconds");
 });

@@ -66,15 +66,16 @@ test('load_process from a file and from stdin; --start; missing file and invalid
   await ok('del_process', 'fromstdin');
 });
 
-test('HTTP 404 and 409: the JSON error body on stderr, status 1', async () => {
+test('HTTP 404 and 409: one sentence from gafferd on stderr (no raw JSON), status 1', async () => {
   const notFound = await ctl('status', 'nope');
   assert.equal(notFound.code, 1);
   assert.equal(notFound.stdout, '');
-  assert.deepEqual(JSON.parse(notFound.errLines[0]!), { error: 'not_found', errno: 404, reason: 'not_found' });
+  assert.deepEqual(notFound.errLines, ["gafferctl: job 'default.nope' not found (GET /status/nope)"]);
   await ok('add_process', 'twice', 'true');
   const conflict = await ctl('add_process', 'twice', 'true');
   assert.equal(conflict.code, 1);
-  assert.equal((JSON.parse(conflict.errLines[0]!) as { errno: number }).errno, 409);
+  assert.equal(conflict.errLines.length, 1);
+  assert.equal(conflict.errLines[0], 'gafferctl: the job is already loaded; unload it first or update it (POST /processes)');
   await ok('del_process', 'twice');
 });
 
@@ -82,10 +83,10 @@ test('list (table) and --json', async () => {
   await ok('add_process', '--start', 'web', ...SLEEPER);
   await ok('add_process', 'worker', 'true');
   const table = (await ok('list')).trimEnd().split('\n');
-  assert.match(table[0]!, /^NAME\s+STATUS\s+RUNNING\s+TARGET\s+PIDS$/);
-  assert.match(table[1]!, /^web\s+active\s+1\s+1\s+\d+$/);
-  assert.match(table[2]!, /^worker\s+stopped\s+0\s+1\s+-$/);
-  assert.deepEqual(JSON.parse(await ok('--json', 'status', 'web')), { active: true, running: 1, max_processes: 1, numprocesses: 1 });
+  assert.match(table[0]!, /^NAME\s+STATE\s+RUNNING\s+TARGET\s+PIDS\s+RESTARTS\s+LAST EXIT\s+NEXT RETRY$/);
+  assert.match(table[1]!, /^web\s+running\s+1\s+1\s+\d+\s+0\s+-\s+-$/);
+  assert.match(table[2]!, /^worker\s+idle\s+0\s+1\s+-\s+0\s+-\s+-$/);
+  assert.deepEqual(JSON.parse(await ok('--json', 'status', 'web')), { active: true, running: 1, max_processes: 1, numprocesses: 1, state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
   assert.deepEqual(JSON.parse(await ok('del_process', 'worker', '--json')), { ok: true });
   const listed = JSON.parse(await ok('list', '--json')) as Array<{ name: string; pids: number[] }>;
   assert.deepEqual(listed.map((j) => j.name), ['web']);
@@ -99,8 +100,8 @@ test('global options after the command, --host/--port and GAFFERCTL_ENDPOINT', a
   assert.equal(env.stdout, '[]\n', env.stderr);
 });
 
-test('bad signal names are refused before any request', async () => {
+test('bad signal names are refused before any request (a usage error)', async () => {
   const result = await ctl('kill', 'web', 'SIGNOPE');
-  assert.equal(result.code, 1);
-  assert.match(result.stderr, /unknown signal "SIGNOPE": expected a signal number or a name such as TERM/);
+  assert.equal(result.code, 2);
+  assert.match(result.lines[0]!, /^Error: unknown signal "SIGNOPE": expected a signal number or a name such as TERM/);
 });

@@ -22,7 +22,7 @@ test('unix:/path endpoints: gafferctl, gaffer, watch (SSE) and send (websocket) 
   assert.equal(added.stdout, 'sock\n', added.stderr);
   // The watch may subscribe after the first spawn: restart until it sees one.
   let seen = false;
-  const line = watch.waitForLine(/ sock \| spawn sock$/).then(() => { seen = true; });
+  const line = watch.waitForLine(/ sock \| spawn sock pid \d+ os_pid \d+$/).then(() => { seen = true; });
   for (let i = 0; i < 20 && !seen; i++) {
     await runCli('gafferctl', ['--connect', endpoint, 'restart', 'sock']);
     await Promise.race([line, new Promise((r) => setTimeout(r, 250))]);
@@ -56,7 +56,7 @@ test('https: --cacert verifies gafferd; without it the TLS failure is one line w
   assert.equal(trusted.stdout, 'secure\n', trusted.stderr);
   const watch = spawnCli('gafferctl', ['--connect', url, '--cacert', cert, 'watch', 'exit']);
   let seen = false;
-  const line = watch.waitForLine(/ secure \| exit secure$/).then(() => { seen = true; });
+  const line = watch.waitForLine(/ secure \| exit secure pid \d+ os_pid \d+ (status|signal) \d+$/).then(() => { seen = true; });
   for (let i = 0; i < 20 && !seen; i++) {
     await runCli('gafferctl', ['--connect', url, '--cacert', cert, 'restart', 'secure']);
     await Promise.race([line, new Promise((r) => setTimeout(r, 250))]);

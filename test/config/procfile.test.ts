@@ -118,5 +118,5 @@ test('${VAR} followed by name characters survives splitting', () => {
 
 test('a type that is not a valid job name is reported with its line', () => {
   assert.throws(() => procfileToJobs(parseProcfile('web: ./a\n123: ./b\n', 'Procfile'), { forLocalRun: true }),
-    { message: /^Procfile line 2: invalid job name "123"/ });
+    { message: /^Procfile line 2: name must be .*not only digits \(got "123"\)$/ });
 });

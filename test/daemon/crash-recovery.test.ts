@@ -184,7 +184,7 @@ test('a previous gafferd that is still running makes recovery refuse, touching n
   const result = await recoverSurvivors(stateDir, { gracefulTimeoutMs: 500 });
   assert.ok(result.error instanceof ConflictError);
   assert.equal(result.error.message, `another gafferd (pid ${gafferd.pid}) is running with the state directory '${stateDir}'; ` +
-    'stop it first, or give this gafferd its own state directory');
+    'stop it first, or give this gafferd its own state directory with --state-dir DIR (or GAFFERD_STATE_DIR)');
   assert.equal(result.stopped, 0);
   assert.ok(isAlive(worker.pid));
   assert.equal(await readFile(join(stateDir, 'children.json'), 'utf8'), text, 'the record is kept');

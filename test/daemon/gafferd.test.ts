@@ -185,15 +185,17 @@ test('several endpoints at once: TCP and a unix socket from [endpoint:*] section
   assert.deepEqual(JSON.parse(viaSocket), { jobs: ['default.s'] });
 });
 
-test('-v prints every event and -vv the output of processes too', async () => {
+test('-v prints every event once and -vv the output of processes too', async () => {
   const d = await startGafferd({
     args: ['-vv'],
     config: `[process:talker]\ncmd = ${fixtureCmd('crash-after.js', 60000, 0)}\nredirect_output = out, err\n`,
   });
   await d.waitForLog(/^\d\d:\d\d:\d\d talker \| spawn process with pid \d+$/);
   await d.waitForLog(/^\d\d:\d\d:\d\d talker \| started \d+$/);
-  await d.waitForLog(/^\d\d:\d\d:\d\d talker \| proc\.talker\.spawn process with pid \d+$/);
   assert.ok(d.stdout.some((l) => / talker \| create talker$/.test(l)), 'every event with -v');
+  // Once: the per-job companions (proc.talker.spawn...) of the global events are not printed again.
+  assert.deepEqual(d.stdout.filter((l) => / talker \| (proc\.talker\.)?spawn /.test(l)).map((l) => l.slice(9)), [d.stdout.find((l) => / talker \| spawn /.test(l))!.slice(9)]);
+  assert.ok(!d.stdout.some((l) => l.includes('proc.talker.')), d.stdout.join('\n'));
   assert.ok(d.stdout.every((l) => !l.includes('\u001b[')), 'no colour when stdout is not a terminal');
 });
 

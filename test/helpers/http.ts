@@ -81,6 +81,11 @@ export function errorBody(reason: string, status: number): { error: string; errn
   return { error: reason, errno: status, reason };
 }
 
+/** The error body of a bad request member: the usual three members, plus `field` and `message`. */
+export function fieldErrorBody(reason: string, field: string, message: string): { error: string; errno: number; reason: string; field: string; message: string } {
+  return { ...errorBody(reason, 400), field, message };
+}
+
 /** A streaming response being read: resolves once the headers arrived (= subscribed). */
 export interface OpenStream {
   res: IncomingMessage;

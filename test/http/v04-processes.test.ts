@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixtureCmd } from '../helpers/paths.js';
 import { nextEvent, nthEvent } from '../helpers/events.js';
-import { errorBody, request, startServer } from '../helpers/http.js';
+import { errorBody, fieldErrorBody, request, startServer } from '../helpers/http.js';
 
 const SLEEPER = fixtureCmd('sleeper.js');
 
@@ -12,7 +12,7 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   const base = `${url}/processes/dummy`;
   assert.deepEqual((await request(`${url}/processes`, { body: { name: 'dummy', cmd: SLEEPER, start: false } })).json(), { ok: true });
   assert.deepEqual((await request(`${url}/processes`)).json(), ['dummy']);
-  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 1, numprocesses: 1 });
+  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 1, numprocesses: 1, state: 'idle', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
   const spawned = nextEvent(manager.legacyEvents, 'proc.dummy.spawn');
   assert.deepEqual((await request(`${base}/_start`, { method: 'POST' })).json(), { ok: true });
@@ -23,7 +23,7 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   assert.deepEqual((await request(`${base}/_pids`)).json(), { ok: true, pids: [1, 2, 3] });
   assert.deepEqual((await request(`${url}/processes?running=true`)).json(), [1, 2, 3]);
   assert.deepEqual((await request(`${url}/processes?running=1`)).json(), [1, 2, 3]);
-  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: true, running: 3, max_processes: 3, numprocesses: 3 });
+  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: true, running: 3, max_processes: 3, numprocesses: 3, state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
   const reaped = nextEvent(manager.legacyEvents, 'proc.dummy.reap');
   assert.deepEqual((await request(`${base}/_sub`, { method: 'POST' })).json(), { ok: true, numprocesses: 2 });
@@ -45,7 +45,7 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   const exits = nthEvent(manager.legacyEvents, 'proc.dummy.exit', 2, (e) => (e.pid as number) >= 4);
   assert.deepEqual((await request(`${base}/_stop`, { method: 'POST' })).json(), { ok: true });
   await exits;
-  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 0, numprocesses: 0 });
+  assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 0, numprocesses: 0, state: 'stopped', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
   const deleted = nextEvent(manager.legacyEvents, 'delete');
   assert.deepEqual((await request(base, { method: 'DELETE' })).json(), { ok: true });
@@ -118,12 +118,13 @@ test('0.4 bad input: malformed JSON, invalid configs, conflicts, unknown jobs, b
   const post = (body: unknown): ReturnType<typeof request> => request(`${url}/processes`, { body });
   assert.deepEqual((await post('{"name": ')).json(), errorBody('invalid_json', 400));
   assert.deepEqual((await post('')).json(), errorBody('invalid_json', 400));
-  assert.deepEqual((await post({ name: 'x' })).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await post({ cmd: SLEEPER })).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await post({ name: '123', cmd: SLEEPER })).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await post({ name: 'a.b.c', cmd: SLEEPER })).json(), errorBody('invalid_process_info', 400));
+  assert.deepEqual((await post({ name: 'x' })).json(), fieldErrorBody('invalid_process_info', 'cmd', 'cmd must be a non-empty command string'));
+  assert.deepEqual((await post({ cmd: SLEEPER })).json(), fieldErrorBody('invalid_process_info', 'name', `name must be 1 to 200 letters, digits, '_' or '-' (like a Procfile type), not only digits`));
+  assert.deepEqual((await post({ name: '123', cmd: SLEEPER })).json(), fieldErrorBody('invalid_process_info', 'name', `name must be 1 to 200 letters, digits, '_' or '-' (like a Procfile type), not only digits (got "123")`));
+  assert.deepEqual((await post({ name: 'a.b.c', cmd: SLEEPER })).json(),
+    fieldErrorBody('invalid_process_info', 'name', `name must be 1 to 200 letters, digits, '_' or '-' (like a Procfile type), not only digits (got "b.c")`));
   assert.deepEqual((await post([1, 2])).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await post({ name: 'w', cmd: SLEEPER, numprocesses: -1 })).json(), errorBody('invalid_process_info', 400));
+  assert.deepEqual((await post({ name: 'w', cmd: SLEEPER, numprocesses: -1 })).json(), fieldErrorBody('invalid_process_info', 'numprocesses', 'numprocesses must be an integer >= 0 (got -1)'));
   assert.deepEqual((await post({ name: 'w', cmd: SLEEPER, start: 'perhaps' })).json(), errorBody('invalid_process_info', 400));
   assert.deepEqual((await post({ name: 'w', cmd: SLEEPER, start: 'false' })).json(), { ok: true });
   assert.deepEqual(manager.pids('w'), [], '"false" as a string does not start the job');
@@ -133,7 +134,7 @@ test('0.4 bad input: malformed JSON, invalid configs, conflicts, unknown jobs, b
   const put = (name: string, body: unknown): ReturnType<typeof request> => request(`${url}/processes/${name}`, { method: 'PUT', body });
   assert.deepEqual((await put('w', '{oops')).json(), errorBody('invalid_json', 400));
   assert.deepEqual((await put('w', '"text"')).json(), errorBody('invalid_process_info', 400));
-  assert.deepEqual((await put('w', { numprocesses: 2 })).json(), errorBody('invalid_process_info', 400));
+  assert.deepEqual((await put('w', { numprocesses: 2 })).json(), fieldErrorBody('invalid_process_info', 'cmd', 'cmd must be a non-empty command string'));
   assert.deepEqual((await put('nope', { cmd: SLEEPER })).json(), errorBody('not_found', 404));
 
   assert.deepEqual((await request(`${url}/status/nope`)).json(), errorBody('not_found', 404));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixtureCmd } from '../helpers/paths.js';
 import { nextEvent, nthEvent } from '../helpers/events.js';
-import { errorBody, request, startServer } from '../helpers/http.js';
+import { errorBody, fieldErrorBody, request, startServer } from '../helpers/http.js';
 
 const SLEEPER = fixtureCmd('sleeper.js');
 
@@ -21,7 +21,7 @@ test('load into a session, list sessions and jobs, job info, HEAD, stats, pids, 
 
   const info = (await request(`${url}/jobs/myapp/web`)).json<Record<string, unknown> & { config: Record<string, unknown> }>();
   assert.deepEqual({ ...info, config: undefined }, {
-    name: 'myapp.web', active: true, running: 2, running_out: 0, max_processes: 2, processes: [1, 2], stopping: [], state: 'running', config: undefined,
+    name: 'myapp.web', active: true, running: 2, running_out: 0, max_processes: 2, processes: [1, 2], stopping: [], state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null, config: undefined,
   });
   assert.deepEqual([info.config.name, info.config.cmd, info.config.numprocesses], ['web', SLEEPER, 2]);
 
@@ -90,7 +90,7 @@ test('update with PUT: 201, start defaults to true, body name must match the pat
   assert.equal((await request(base, { method: 'PUT', body: { cmd: SLEEPER, numprocesses: 2 } })).status, 201, 'name is optional');
   assert.equal((await request(base, { method: 'PUT', body: { name: 'app.web', cmd: SLEEPER } })).status, 201, 'the full name matches too');
   assert.deepEqual((await request(base, { method: 'PUT', body: { name: 'other', cmd: SLEEPER } })).json(), errorBody('bad_request', 400));
-  assert.deepEqual((await request(base, { method: 'PUT', body: { numprocesses: 2 } })).json(), errorBody('bad_request', 400));
+  assert.deepEqual((await request(base, { method: 'PUT', body: { numprocesses: 2 } })).json(), fieldErrorBody('bad_request', 'cmd', 'cmd must be a non-empty command string'));
   assert.deepEqual((await request(base, { method: 'PUT', body: '{"cmd"' })).json(), errorBody('bad_request', 400));
   assert.deepEqual((await request(base, { method: 'PUT', body: { cmd: SLEEPER, start: 'maybe' } })).json(), errorBody('bad_request', 400));
   assert.deepEqual((await request(`${url}/jobs/app/nope`, { method: 'PUT', body: { cmd: SLEEPER } })).json(), errorBody('not_found', 404));
@@ -127,8 +127,8 @@ test('0.5 bad input: malformed JSON, invalid configs, conflicts, bad scale, bad 
   const load = (sid: string, body: unknown): ReturnType<typeof request> => request(`${url}/jobs/${sid}`, { body });
   assert.deepEqual((await load('app', '{"name":')).json(), errorBody('bad_request', 400));
   assert.deepEqual((await load('app', [])).json(), errorBody('bad_request', 400));
-  assert.deepEqual((await load('app', { name: 'web' })).json(), errorBody('bad_request', 400));
-  assert.deepEqual((await load('app', { name: '42', cmd: SLEEPER })).json(), errorBody('bad_request', 400));
+  assert.deepEqual((await load('app', { name: 'web' })).json(), fieldErrorBody('bad_request', 'cmd', 'cmd must be a non-empty command string'));
+  assert.deepEqual((await load('app', { name: '42', cmd: SLEEPER })).json(), fieldErrorBody('bad_request', 'name', `name must be 1 to 200 letters, digits, '_' or '-' (like a Procfile type), not only digits (got "42")`));
   assert.deepEqual((await load('app', { name: 'other.web', cmd: SLEEPER })).json(), errorBody('bad_request', 400));
   assert.deepEqual((await load('a:b', { name: 'web', cmd: SLEEPER })).json(), errorBody('bad_request', 400));
   assert.deepEqual((await load('app', { name: 'web', cmd: SLEEPER, start: false })).json(), { ok: true });

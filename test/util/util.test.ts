@@ -102,10 +102,10 @@ test('normalizeJobConfig applies defaults, keeps unknown members and names the b
   assert.equal(c.uid, null);
   assert.deepEqual(c.env, { N: '5' });
   assert.deepEqual(c.extra, { a: 1 });
-  assert.throws(() => normalizeJobConfig({ name: 'web' }), /"cmd"/);
-  assert.throws(() => normalizeJobConfig({ name: 'web', cmd: 'x', numprocesses: -1 }), /"numprocesses"/);
+  assert.throws(() => normalizeJobConfig({ name: 'web' }), { message: 'cmd must be a non-empty command string', details: { field: 'cmd' } });
+  assert.throws(() => normalizeJobConfig({ name: 'web', cmd: 'x', numprocesses: -1 }), { message: 'numprocesses must be an integer >= 0 (got -1)' });
   assert.throws(() => normalizeJobConfig({ name: 'web', cmd: 'x', redirect_output: ['a', 'b', 'c'] }), /at most 2/);
-  assert.throws(() => normalizeJobConfig({ name: 'web', cmd: 'x', stop_signal: 'NOPE' }), /"stop_signal"/);
+  assert.throws(() => normalizeJobConfig({ name: 'web', cmd: 'x', stop_signal: 'NOPE' }), /^BadRequestError: stop_signal must be/);
   assert.throws(() => normalizeJobConfig('nope'), /expected a JSON object/);
 });
 

@@ -14,6 +14,7 @@ import { NotFoundError } from '../../errors.js';
 import { parseJobName } from '../../util/names.js';
 import { isColorEnabled, type CliIo } from '../gafferctl/io.js';
 import { explicitAppName, folderAppName } from './app-name.js';
+import { parseConcurrencyOption } from './concurrency.js';
 import type { GafferOptions } from './options.js';
 import { Prompter } from './prompt.js';
 
@@ -94,10 +95,14 @@ export class GafferContext {
     return loadEnvFiles(envFilePaths(this.root, this.options.env ?? [], this.io.cwd));
   }
 
-  /** Concurrency from every -c option. */
+  /** Concurrency from every -c option: a bad form is a usage error, a type the Procfile lacks is a NotFoundError. */
   async concurrency(): Promise<Map<string, number>> {
-    const { parseConcurrency } = await import('../../config/procfile.js');
-    return parseConcurrency(this.options.concurrency ?? []);
+    const concurrency = parseConcurrencyOption(this.options.concurrency ?? []);
+    const procfile = await this.localProcfile();
+    for (const type of concurrency.keys()) {
+      if (procfile && !procfile.entries.some((e) => e.type === type)) throw unknownType(type, procfile);
+    }
+    return concurrency;
   }
 
   /** The local Procfile's application name, or undefined without a Procfile. */
@@ -114,16 +119,15 @@ export class GafferContext {
 
   /**
    * A job designation (`type`, `app.type`, `app/type`) in application `app`.
-   * Returns undefined (after printing `Ignore '<name>'` unless `quiet`) for a
-   * bare type of the local Procfile's application that the Procfile lacks
-   * (a qualified `app.type` is taken as written).
+   * A bare type of the local Procfile's application that the Procfile lacks
+   * is a NotFoundError naming it and the Procfile's types (a qualified
+   * `app.type` is taken as written and checked by gafferd).
    */
-  async jobTarget(typed: string, app: string, quiet = false): Promise<JobTarget | undefined> {
+  async jobTarget(typed: string, app: string): Promise<JobTarget> {
     const d = parseJobName(typed, app);
     const procfile = await this.localProcfile();
     if (procfile && !/[./:]/.test(typed) && d.sessionid === (await this.localAppName()) && !procfile.entries.some((e) => e.type === d.name)) {
-      if (!quiet) this.out(`Ignore '${typed}'`);
-      return undefined;
+      throw unknownType(typed, procfile);
     }
     return { sessionid: d.sessionid, name: d.name, typed };
   }
@@ -176,4 +180,10 @@ export class GafferContext {
     this.#prompter ??= new Prompter(this.io, this.options.input === false);
     return this.#prompter;
   }
+}
+
+/** `process type 'nope' not found in <Procfile> (its types: web, worker)`. */
+export function unknownType(type: string, procfile: Procfile): NotFoundError {
+  const types = procfile.entries.map((e) => e.type).join(', ') || 'none';
+  return new NotFoundError('not_found', `process type '${type}' not found in ${procfile.file} (its types: ${types})`);
 }

@@ -2,6 +2,7 @@
 // injected I/O; global options work before and after the command.
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { VERSION } from '../../protocol/version.js';
+import { UsageError } from '../shared/usage-error.js';
 import type { CliIo } from '../gafferctl/io.js';
 import type { GafferCommand } from './command.js';
 import { COMMAND_GROUPS } from './commands/registry.js';
@@ -65,7 +66,14 @@ function buildProgram(io: CliIo, state: RunState): Command {
       const cmd = params[params.length - 1] as Command;
       const ctx = new GafferContext(io, mergedOptions(cmd));
       state.contexts.push(ctx);
-      state.code = (await spec.run(ctx, cmd.processedArgs, cmd.opts())) ?? 0;
+      try {
+        state.code = (await spec.run(ctx, cmd.processedArgs, cmd.opts())) ?? 0;
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        // Printed by commanderExit with this command's usage line.
+        state.failed = sub;
+        throw new CommanderError(USAGE_ERROR, 'gaffer.usage', err.message);
+      }
     });
     program.addCommand(sub);
   }

@@ -1,6 +1,6 @@
 // gaffer's one place turning an error into stderr lines and an exit status
 // (cli.md → Exit status and errors (gaffer)).
-import { UnreachableError, responseBody } from '../../client/client-errors.js';
+import { UnreachableError, messageOf, responseBody } from '../../client/client-errors.js';
 import { isGafferError } from '../../errors.js';
 import type { CliIo } from '../gafferctl/io.js';
 
@@ -19,7 +19,8 @@ export function reportError(err: unknown, io: CliIo): number {
     else if (err.status === 403 && body !== undefined) say("Forbidden access. API key permissions aren't enough");
     else if (body !== undefined) {
       const details = err.details as { method?: string; path?: string };
-      say(`HTTP Error: ${err.status} ${err.reason} (${details.method} ${details.path})`);
+      const said = messageOf(body);
+      say(`HTTP Error: ${err.status} ${err.reason} (${details.method} ${details.path})${said === undefined ? '' : `: ${said}`}`);
     } else if (err.code === 'GAFFER_ERR_CONFIG_INVALID') say(`config error: ${err.message}`);
     else say(err.message);
     return 1;

@@ -34,6 +34,7 @@ export async function main(argv: string[]): Promise<void> {
     configPath: invocation.configPath,
     overrides: invocation.overrides,
     verbose: invocation.verbose,
+    ...(invocation.stateDir === undefined ? {} : { stateDir: invocation.stateDir }),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.FORCE_COLOR !== '0',
   });
   installSignalHandlers(daemon);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { GafferdOverrides } from '../../config/gafferd-overrides.js';
 import { VERSION } from '../../protocol/version.js';
@@ -12,6 +13,8 @@ export interface GafferdInvocation {
   listAdmins: boolean;
   username?: string;
   password?: string;
+  /** `--state-dir`, absolute. */
+  stateDir?: string;
 }
 
 export interface ProgramIO {
@@ -44,6 +47,7 @@ export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocati
     .option('--cacert <path>', 'CA bundle for TLS connections to lookupd')
     .option('--client-certfile <path>', 'client certificate for lookupd')
     .option('--client-keyfile <path>', 'client key for lookupd')
+    .option('--state-dir <dir>', 'crash-recovery state directory (default: per configuration file, or per --bind without one; also $GAFFERD_STATE_DIR)')
     .option('--error-log <file>', 'log file (- = stderr)')
     .option('--log-level <level>', 'critical, error, warning, info or debug')
     .option('--log-format <format>', "gafferd's log lines: text (default) or json (one object per line)")
@@ -67,6 +71,7 @@ export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocati
         listAdmins: Boolean(o.listAdmins),
         username: str('username'),
         password: str('password'),
+        stateDir: str('stateDir') === undefined ? undefined : resolve(str('stateDir')!),
         overrides: {
           bind: str('bind'),
           backlog: str('backlog'),

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { NotFoundError, isGafferError } from '../../../errors.js';
 import { explicitAppName, isAddress } from '../app-name.js';
 import type { GafferCommand } from '../command.js';
+import type { GafferClient } from '../../../client/gaffer-client.js';
 import type { GafferContext } from '../context.js';
 import { readJobFile } from '../job-file.js';
 import { parsePort } from './start.js';
@@ -85,13 +86,22 @@ async function loadProcfile(ctx: GafferContext, name: string | undefined, start:
   const listener = client.endpoint.socketPath === undefined ? client.endpoint.port : undefined;
   const clash = jobs.find((j) => listener !== undefined && listener >= j.port && listener < j.port + 100);
   if (clash) ctx.err(`gaffer: warning: '${clash.type}' gets PORT ${clash.port} and up, and gafferd listens on ${listener}; choose another base with -p`);
-  for (const job of jobs) {
-    try {
-      await client.loadJob(app, { ...job.config, start: job.start });
-    } catch (err) {
-      if (!isGafferError(err) || err.status !== 409) throw err;
-      ctx.out(`'${job.type}' already loaded`);
+  const { watchFirstSpawns } = await import('../first-spawns.js');
+  const spawns = start ? await watchFirstSpawns(client) : undefined;
+  try {
+    for (const job of jobs) {
+      try {
+        await client.loadJob(app, { ...job.config, start: job.start });
+        if (job.start && job.config.numprocesses > 0) spawns?.expect(`${app}.${job.type}`);
+      } catch (err) {
+        if (!isGafferError(err) || err.status !== 409) throw err;
+        ctx.out(`'${job.type}' already loaded`);
+      }
     }
+    const failed = (await spawns?.failures()) ?? new Map<string, string>();
+    if (failed.size > 0) return reportSpawnFailures(ctx, client, app, failed);
+  } finally {
+    spawns?.close();
   }
   ctx.out(`==> '${app}' has been loaded in ${client.endpoint.display}`);
   return 0;
@@ -101,6 +111,17 @@ async function loadProcfile(ctx: GafferContext, name: string | undefined, start:
 function jobCwd(cwd: unknown, folder: string): unknown {
   if (cwd === undefined || cwd === null || cwd === '') return folder;
   return typeof cwd === 'string' ? resolve(folder, cwd) : cwd;
+}
+
+// A job whose first process cannot be spawned is unloaded again (gafferd would retry it forever), so
+// fixing the Procfile and running `gaffer load` again loads the corrected command.
+async function reportSpawnFailures(ctx: GafferContext, client: GafferClient, app: string, failed: Map<string, string>): Promise<number> {
+  for (const [full, error] of failed) {
+    await client.unloadJob(app, full.slice(app.length + 1)).catch(() => undefined);
+    ctx.err(`gaffer: ${error}`);
+    ctx.err(`gaffer: job '${full}' was not loaded; fix its Procfile line and run 'gaffer load' again`);
+  }
+  return 1;
 }
 
 function isFile(path: string): boolean {

@@ -57,9 +57,9 @@ HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout&lines=N&follow=true
   async run(ctx, args, opts) {
     const job = args[0] as string | undefined;
     const app = await ctx.appName();
+    if (job === undefined && opts.ps !== undefined) await ctx.jobTarget(String(opts.ps), app);
     if (job === undefined) return followEvents(ctx, opts.ps === undefined ? `job.${app}.` : `job.${app}.${String(opts.ps)}.`, opts.color !== false);
     const target = await ctx.jobTarget(job, app);
-    if (!target) return 0;
     const full = fullName(target.sessionid, target.name);
     const stream = opts.stderr === true ? 'stderr' : 'stdout';
     const follow = opts.follow === true;

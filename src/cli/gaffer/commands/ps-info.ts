@@ -36,7 +36,6 @@ its pids.
       return 0;
     }
     const target = await ctx.jobTarget(text, await ctx.appName());
-    if (!target) return 0;
     let info;
     try {
       info = await client.jobInfo(target.sessionid, target.name);

@@ -1,5 +1,6 @@
 import { NotFoundError, isGafferError } from '../../../errors.js';
 import { parseSignal } from '../../../util/signals.js';
+import { UsageError } from '../../shared/usage-error.js';
 import type { GafferCommand } from '../command.js';
 
 export const psKillCommand: GafferCommand = {
@@ -19,10 +20,13 @@ every process of a job, or to one process (internal pid). Confirmed unless
   },
   async run(ctx, args) {
     const [name, sig] = args as [string, string];
-    parseSignal(sig);
+    try {
+      parseSignal(sig);
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
     const isPid = /^\d+$/.test(name);
     const target = isPid ? undefined : await ctx.jobTarget(name, await ctx.appName());
-    if (!isPid && !target) return 0;
     if (!(await ctx.confirm(`Do you want to send '${sig}' to '${name}'`))) return 0;
     const client = await ctx.client();
     try {

@@ -1,4 +1,5 @@
-import { BadRequestError, NotFoundError, isGafferError } from '../../../errors.js';
+import { NotFoundError, isGafferError } from '../../../errors.js';
+import { UsageError } from '../../shared/usage-error.js';
 import type { GafferCommand } from '../command.js';
 import type { GafferContext } from '../context.js';
 
@@ -32,18 +33,17 @@ SIGTERM -> SIGKILL delay (an integer number of seconds).
 export async function commitJob(ctx: GafferContext, request: CommitArgs): Promise<number> {
   let gracefulTimeout: number | undefined;
   if (request.gracefulTimeout !== undefined) {
-    if (!/^\d+$/.test(request.gracefulTimeout.trim())) throw new BadRequestError('bad_value', 'invalid graceful timeout value');
+    if (!/^\d+$/.test(request.gracefulTimeout.trim())) throw new UsageError(`invalid graceful timeout '${request.gracefulTimeout}': expected a whole number of seconds`);
     gracefulTimeout = Number(request.gracefulTimeout);
   }
   const env: Record<string, string> = { ...(await ctx.envFiles()).env };
   for (const param of request.params) {
     const at = param.indexOf('=');
-    if (at <= 0) throw new BadRequestError('bad_value', `invalid parameter '${param}': expected KEY=VALUE`);
+    if (at <= 0) throw new UsageError(`invalid parameter '${param}': expected KEY=VALUE`);
     env[param.slice(0, at)] = param.slice(at + 1);
   }
   const app = request.app === undefined ? await ctx.appName() : await ctx.appName(request.app);
   const target = await ctx.jobTarget(request.job, app);
-  if (!target) return 0;
   const full = `${target.sessionid}.${target.name}`;
   const client = await ctx.client();
   let pid: number;

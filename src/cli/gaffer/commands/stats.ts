@@ -20,7 +20,6 @@ CPU %, memory %, resident and virtual memory, CPU time; then the totals.
   async run(ctx, args, opts) {
     const app = await ctx.appName();
     const target = await ctx.jobTarget(args[0] as string, app);
-    if (!target) return 0;
     const client = await ctx.client();
     const stats = await jobNotFound(target, () => client.jobStats(target.sessionid, target.name));
     if (opts.json === true) {

@@ -1,4 +1,5 @@
 import { parseSignal } from '../../../util/signals.js';
+import { UsageError } from '../../shared/usage-error.js';
 import type { CtlCommand } from '../context.js';
 
 export const killCommand: CtlCommand = {
@@ -17,7 +18,12 @@ HTTP: POST /processes/<name_or_pid>/_signal/<signum>
   configure: (cmd) => { cmd.argument('<name_or_pid>', 'job name or internal pid').argument('<signum>', 'signal number or name'); },
   async run(ctx, args) {
     const [target, signal] = args as [string, string];
-    const signum = parseSignal(signal);
+    let signum: number;
+    try {
+      signum = parseSignal(signal);
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
     const client = await ctx.client();
     ctx.result(await client.signalProcess(target, signum));
   },

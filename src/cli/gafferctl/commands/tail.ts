@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import { responseBody } from '../../../client/client-errors.js';
 import { isGafferError } from '../../../errors.js';
 import { fullName, parseJobName } from '../../../util/names.js';
 import type { CtlCommand } from '../context.js';
@@ -48,7 +47,6 @@ HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout|stderr&lines=N[&follow=true]
         res = await client.openOutput(job.sessionid, job.name, { stream: opts.stderr === true ? 'stderr' : undefined, lines: opts.lines as number | undefined, follow });
       } catch (historyErr) {
         if (!isGafferError(historyErr) || historyErr.status !== 404 || historyErr.reason === 'not_found') throw historyErr;
-        ctx.err(JSON.stringify(responseBody(err)));
         ctx.err(`gafferctl: job '${fullName(job.sessionid, job.name)}' writes no ${stream} log file and keeps no output history; ` +
           `set ${stream}_logfile or output_history in its configuration`);
         return 1;
