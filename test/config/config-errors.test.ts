@@ -75,7 +75,7 @@ test('an unknown job key is an error, with a suggestion for a near miss', async 
   let r = await errorOf('[process:web]\ncmd = ./web\nnumprocess = 2\n');
   assert.equal(r.message, `${r.file} [process:web] unknown key "numprocess": did you mean "numprocesses"?`);
   r = await errorOf('[job:web]\ncmd = ./web\nColour = red\n');
-  assert.match(r.message, /\[job:web\] unknown key "Colour": expected one of cmd, args, cwd, .*on_give_up, env:<VAR>$/);
+  assert.match(r.message, /\[job:web\] unknown key "Colour": expected one of cmd, args, cwd, .*on_give_up, .*env:<VAR>$/);
   r = await errorOf('[process:nocmd]\ncommand = ./web\n');
   assert.match(r.message, /\[process:nocmd\] unknown key "command"/, 'keys are checked even in a section without cmd');
 });
