@@ -15,7 +15,6 @@ import type { EventPayload } from '../protocol/events.js';
 import { redactCredentials } from '../util/redact.js';
 import { LOOKUPD_PROTOCOL_VERSION, lookupdWebsocketUrl, type LookupdMessage } from '../protocol/lookupd.js';
 import type { MetricFamily } from '../util/prometheus-text.js';
-import { redactUrl } from '../util/redact-url.js';
 
 export interface LookupRegistrationOptions {
   /** lookupd HTTP addresses (`http://host:5010`, `https://...`); duplicates are opened once. */
@@ -73,7 +72,7 @@ export class LookupRegistration implements Application {
       name: 'gaffer_lookupd_link_up',
       help: '1 while this node is registered with the lookupd, 0 while it connects or waits to retry.',
       type: 'gauge',
-      samples: this.#links.map((l) => ({ labels: { url: redactUrl(l.url) }, value: l.state === 'registered' ? 1 : 0 })),
+      samples: this.#links.map((l) => ({ labels: { url: redactCredentials(l.url) }, value: l.state === 'registered' ? 1 : 0 })),
     }];
   }
 

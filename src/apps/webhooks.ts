@@ -9,7 +9,6 @@ import type { Manager } from '../core/manager.js';
 import type { EventPayload } from '../protocol/events.js';
 import { redactCredentials } from '../util/redact.js';
 import type { MetricFamily, Sample } from '../util/prometheus-text.js';
-import { redactUrl } from '../util/redact-url.js';
 import { DEFAULT_DELIVERY_OPTIONS, WebhookAgents, WebhookTarget, type DeliveryOptions } from './webhook-delivery.js';
 
 /** One hook: an event type (or `.`) and the URL its events are POSTed to. */
@@ -84,7 +83,7 @@ export class Webhooks implements Application {
   /** `/metrics` families: queue depth, failed and dropped deliveries per URL (credentials hidden). */
   collectMetrics(): MetricFamily[] {
     const per = (pick: (t: WebhookTarget) => number): Sample[] =>
-      [...this.#targets.values()].map((t) => ({ labels: { url: redactUrl(t.url) }, value: pick(t) }));
+      [...this.#targets.values()].map((t) => ({ labels: { url: redactCredentials(t.url.href) }, value: pick(t) }));
     return [
       { name: 'gaffer_webhook_queue_depth', help: 'Events queued or being delivered to the webhook.', type: 'gauge', samples: per((t) => t.pending) },
       { name: 'gaffer_webhook_failures_total', help: 'Events the webhook did not accept after every retry.', type: 'counter', samples: per((t) => t.failedTotal) },

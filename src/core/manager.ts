@@ -462,7 +462,7 @@ export class Manager {
     job.config = config;
     job.logs ??= this.#jobLogs(job);
     // A changed bound starts a new history; an unchanged one keeps what was recorded.
-    const history = parseOutputHistory(config.output_history);
+    const history = historyLimits(config);
     if (JSON.stringify(history) !== JSON.stringify(job.history?.limits)) job.history = history ? new OutputHistory(history) : undefined;
     job.policy = parseJobPolicy(config);
     job.identity = identity;
@@ -658,8 +658,15 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-// The job's output history (on by default; `output_history = 0` turns it off).
+// The job's output history (on by default; `output_history = 0` turns it off). A `detach` job has
+// none unless it asks: a pipe to gafferd would kill it (SIGPIPE/EPIPE) at its first write after
+// gafferd is gone, and surviving gafferd is what `detach` is for.
 function jobHistory(config: JobConfig): OutputHistory | undefined {
-  const limits = parseOutputHistory(config.output_history);
+  const limits = historyLimits(config);
   return limits ? new OutputHistory(limits) : undefined;
+}
+
+function historyLimits(config: JobConfig): ReturnType<typeof parseOutputHistory> {
+  if (config.detach && (config.output_history === undefined || config.output_history === null)) return undefined;
+  return parseOutputHistory(config.output_history);
 }

@@ -106,3 +106,17 @@ test('an unexpected exit is logged once with the job, pids, status and the last 
   // The history still holds what the process wrote after it is gone.
   assert.deepEqual(m.getJob('dying').history?.tail({ lines: 2 }).entries.map((e) => [e.stream, e.line]), [['stderr', 'third'], ['stdout', 'not stderr']]);
 });
+
+test('a detach job has no output pipe to gafferd unless it asks for a history, so it outlives gafferd even when it writes', async (t) => {
+  const m = await startManager();
+  const detached = m.load({ name: 'bg', cmd: fixtureCmd('sleeper.js'), detach: true }).kept[0]!;
+  const kept = m.load({ name: 'bg-history', cmd: fixtureCmd('sleeper.js'), detach: true, output_history: 100 }).kept[0]!;
+  const attached = m.load({ name: 'fg', cmd: fixtureCmd('sleeper.js') }).kept[0]!;
+  // Detached processes are left by a stop: end them with the test.
+  t.after(() => { for (const p of [detached, kept]) try { process.kill(-p.osPid, 'SIGKILL'); } catch { /* gone */ } });
+  const stdout = (osPid: number): string => execFileSync('readlink', [`/proc/${osPid}/fd/1`], { encoding: 'utf8' }).trim();
+  assert.equal(stdout(detached.osPid), '/dev/null');
+  assert.equal(m.getJob('bg').history, undefined);
+  assert.match(stdout(kept.osPid), /^(pipe|socket):/, 'an explicit output_history keeps the pipe');
+  assert.match(stdout(attached.osPid), /^(pipe|socket):/);
+});
