@@ -18,8 +18,10 @@ export function jobState(job, now = Date.now()) {
   if (job.state === 'backoff') return { label: 'backoff', kind: 'flapping' };
   if (isStopped(job)) return { label: 'stopped', kind: 'stopped' };
   if (job.nextRetry) return { label: 'crash loop', kind: 'flapping' };
+  // A job that keeps failing is a crash loop also while a new process runs (between two backoffs):
+  // the exits this page saw in the window say so, with or without gafferd's `restarts`.
   const recent = job.failuresSeen.filter((t) => now - t < CRASH_WINDOW_MS).length;
-  if (job.restarts === undefined && recent >= CRASH_LOOP_EXITS) return { label: 'crash loop', kind: 'flapping' };
+  if (recent >= CRASH_LOOP_EXITS) return { label: 'crash loop', kind: 'flapping' };
   return { label: 'running', kind: 'running' };
 }
 
