@@ -127,6 +127,11 @@ export class ManagedProcess {
     return this.#child?.pid ?? 0;
   }
 
+  /** Bytes of output gafferd has read from the process's pipes (stdout, stderr, custom streams). */
+  get outputBytes(): number {
+    return this.#bytesRead;
+  }
+
   get active(): boolean {
     return this.#child !== undefined && this.exit === undefined;
   }

@@ -6,6 +6,7 @@ import type { EventPayload } from '../protocol/events.js';
 import type { MetricFamily, Sample } from '../util/prometheus-text.js';
 import type { EventBus } from './event-bus.js';
 import type { Job } from './job.js';
+import type { ManagedProcess } from './managed-process.js';
 import type { Manager } from './manager.js';
 
 /** Linux's USER_HZ: the unit of utime/stime in /proc/<pid>/stat. */
@@ -21,6 +22,8 @@ interface JobCounters {
   flaps: number;
   giveUps: number;
   lastExitStatus: number | undefined;
+  /** Output bytes of the job's processes that are gone (the live ones are added when collected). */
+  exitedOutputBytes: number;
 }
 
 interface ProcSample {
@@ -37,6 +40,9 @@ export class ManagerMetrics {
   #sampledAt = 0;
   #started = false;
   readonly #listener = (type: string, payload: EventPayload): void => this.#count(type, payload);
+  #stopTable: (() => void) | undefined;
+  // Spawned processes whose output is not yet in their job's counter (running, stopping, draining).
+  readonly #live = new Set<ManagedProcess>();
 
   constructor(manager: Manager, options: { minSampleMs?: number } = {}) {
     this.#manager = manager;
@@ -48,12 +54,26 @@ export class ManagerMetrics {
     if (this.#started) return;
     this.#started = true;
     for (const type of ['spawn', 'exit', 'spawn_error', 'flap', 'give_up']) this.#manager.events.subscribe(type, this.#listener);
+    // A process's output bytes move to its job's counter once its pipes are drained (after the exit).
+    this.#stopTable = this.#manager.onProcessTable({
+      spawned: (p) => {
+        this.#live.add(p);
+        void p.exited.then(() => {
+          if (!this.#live.delete(p)) return;
+          this.#countersOf(p.name).exitedOutputBytes += p.outputBytes;
+        });
+      },
+      exited: () => {},
+    });
   }
 
   stop(): void {
     if (!this.#started) return;
     this.#started = false;
     for (const type of ['spawn', 'exit', 'spawn_error', 'flap', 'give_up']) this.#manager.events.unsubscribe(type, this.#listener);
+    this.#stopTable?.();
+    this.#stopTable = undefined;
+    this.#live.clear();
   }
 
   /** Every family of the Manager, with process CPU and memory sampled now (or reused if fresh). */
@@ -78,6 +98,8 @@ export class ManagerMetrics {
       }
       return out;
     };
+    const liveBytes = new Map<string, number>();
+    for (const p of this.#live) liveBytes.set(p.name, (liveBytes.get(p.name) ?? 0) + p.outputBytes);
     const states: Sample[] = [];
     for (const job of jobs) {
       const current = job.state as string;
@@ -94,6 +116,8 @@ export class ManagerMetrics {
       { name: 'gaffer_job_up', help: '1 when every process of the job is running and ready.', type: 'gauge', samples: perJob((j) => (j.allReady ? 1 : 0)) },
       { name: 'gaffer_job_spawns_total', help: 'Processes spawned for the job since gafferd started.', type: 'counter', samples: perJob((_j, c) => c.spawns) },
       { name: 'gaffer_job_exits_total', help: 'Processes of the job that exited.', type: 'counter', samples: perJob((_j, c) => c.exits) },
+      { name: 'gaffer_job_restarts_total', help: 'Processes of the job respawned after an exit gafferd did not ask for (the restarts of the job info).', type: 'counter', samples: perJob((j) => j.restarts) },
+      { name: 'gaffer_job_output_bytes_total', help: 'Bytes of output gafferd read from the job\'s processes (stdout, stderr, custom streams; 0 for output it does not read).', type: 'counter', samples: perJob((j, c) => c.exitedOutputBytes + (liveBytes.get(j.fullName) ?? 0)) },
       { name: 'gaffer_job_spawn_errors_total', help: 'Spawns of the job that failed (missing binary, permissions).', type: 'counter', samples: perJob((_j, c) => c.spawnErrors) },
       { name: 'gaffer_job_flaps_total', help: 'Times the job was detected flapping.', type: 'counter', samples: perJob((_j, c) => c.flaps) },
       { name: 'gaffer_job_give_ups_total', help: 'Times gafferd gave up restarting the job (flapping retries exhausted).', type: 'counter', samples: perJob((_j, c) => c.giveUps) },
@@ -118,7 +142,7 @@ export class ManagerMetrics {
   #countersOf(name: string): JobCounters {
     let c = this.#counters.get(name);
     if (!c) {
-      c = { spawns: 0, exits: 0, spawnErrors: 0, flaps: 0, giveUps: 0, lastExitStatus: undefined };
+      c = { spawns: 0, exits: 0, spawnErrors: 0, flaps: 0, giveUps: 0, lastExitStatus: undefined, exitedOutputBytes: 0 };
       this.#counters.set(name, c);
     }
     return c;

@@ -6,7 +6,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { startAuthServer, withKey } from '../auth/auth-server.js';
 import { nextEvent } from '../helpers/events.js';
 import { fixtureCmd } from '../helpers/paths.js';
-import { request, startServer } from '../helpers/http.js';
+import { request, startServer, waitUntil } from '../helpers/http.js';
 
 type Scrape = Map<string, Array<{ labels: Record<string, string>; value: number }>>;
 
@@ -39,6 +39,7 @@ test('jobs and processes: state, counts, CPU and memory per process; counters mo
   assert.equal(valueOf(first, 'gaffer_job_target_processes', { job: 'shop.web' }), 2);
   assert.equal(valueOf(first, 'gaffer_job_spawns_total', { job: 'shop.web' }), 2);
   assert.equal(valueOf(first, 'gaffer_job_exits_total', { job: 'shop.web' }), 0);
+  assert.equal(valueOf(first, 'gaffer_job_restarts_total', { job: 'shop.web' }), 0);
   assert.equal(valueOf(first, 'gaffer_job_state', { job: 'shop.web', state: 'running' }), 1);
   assert.equal(valueOf(first, 'gaffer_job_state', { job: 'shop.web', state: 'stopped' }), 0);
   const victim = manager.getProcess(1);
@@ -58,6 +59,13 @@ test('jobs and processes: state, counts, CPU and memory per process; counters mo
   assert.equal(valueOf(second, 'gaffer_job_processes', { job: 'shop.web' }), 2);
   assert.equal(valueOf(second, 'gaffer_process_up', { pid: '1' }), undefined, 'the dead process is gone');
   assert.equal(valueOf(second, 'gaffer_process_up', { pid: '3' }), 1);
+  assert.equal(valueOf(second, 'gaffer_job_restarts_total', { job: 'shop.web' }), 1, 'the kill was not asked for: one restart');
+
+  // Output bytes: every "alive <os pid>" line gafferd read, the dead process's included.
+  const history = manager.getJob('shop.web').history!;
+  await waitUntil(() => history.tail().entries.filter((e) => e.line.startsWith('alive ')).length === 3, 'the three processes printed their line');
+  const written = history.tail().entries.reduce((n, e) => n + Buffer.byteLength(`${e.line}\n`), 0);
+  assert.equal(valueOf(await scrape(url), 'gaffer_job_output_bytes_total', { job: 'shop.web' }), written);
 });
 
 test('OpenMetrics when the scraper asks for it', async () => {
