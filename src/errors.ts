@@ -121,9 +121,14 @@ export function errorBody(err: GafferError): ErrorBody {
   if (typeof field === 'string') {
     body.field = field;
     body.message = err.message;
+  } else if (EXPLAINED_REASONS.has(err.reason)) {
+    body.message = err.message;
   }
   return body;
 }
+
+// Reasons this port added whose message is what an operator needs (why a rollout stopped).
+const EXPLAINED_REASONS = new Set(['reload_failed', 'reload_in_progress']);
 
 /** A 400 about one request member: `field` names it, the message says the rule (`numprocesses must be an integer >= 0`). */
 export function fieldError(reason: string, field: string, rule: string, value: unknown): BadRequestError {

@@ -266,9 +266,23 @@ export class Daemon {
   async #applyChange(configured: GafferdConfig['jobs'][number]): Promise<void> {
     const { sessionid, config } = configured;
     const job = this.manager.getJob(config.name, sessionid);
-    // A failed rolling update is logged by the Manager; the old processes keep running.
-    this.manager.update({ ...config }, { sessionid }).catch(() => {});
-    if (!job.stopped && !job.idle && job.numprocesses !== config.numprocesses) this.manager.scale(config.name, `=${config.numprocesses}`, sessionid);
+    const scaleToConfig = (): void => {
+      if (job.unloaded || job.stopped || job.idle || job.numprocesses === config.numprocesses) return;
+      try {
+        this.manager.scale(config.name, `=${config.numprocesses}`, sessionid);
+      } catch (err) {
+        this.#logger.error(`scaling '${job.fullName}' to ${config.numprocesses} failed: ${(err as Error).message}`);
+      }
+    };
+    const updating = this.manager.update({ ...config }, { sessionid });
+    if (job.rollout) {
+      // A rolling update raises the target by its batch while it runs: scale once it is over
+      // (a failed one is logged by the Manager; the old processes keep running).
+      void updating.then(scaleToConfig, scaleToConfig);
+    } else {
+      updating.catch(() => {});
+      scaleToConfig();
+    }
   }
 
   async #readConfig(): Promise<GafferdConfig> {
