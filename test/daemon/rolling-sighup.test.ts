@@ -48,5 +48,9 @@ test('SIGHUP rolls a changed rolling job (never fewer than two ready); gafferctl
   assert.equal(failed.code, 1, failed.stderr);
   assert.match(failed.stderr, /^gafferctl: job 'default\.web': .*ready.* \(POST \/processes\/web\/_restart\)\n$/);
   assert.deepEqual((await pids()).sort(), [...second].sort(), 'the old processes keep running');
-  await gafferd.waitForLog(/reload_failed|rolling reload.*(failed|stopped)/i);
+  await gafferd.waitForLog(/rolling reload of default\.web stopped: .*the 2 old process\(es\) keep running/);
+  const viaGaffer = await runCli('gaffer', ['-g', gafferd.url, 'reload', 'web', '--no-input']);
+  assert.equal(viaGaffer.code, 1, viaGaffer.stderr);
+  assert.match(viaGaffer.stderr, /replacement process \d+ .*not ready/);
+  assert.deepEqual((await pids()).sort(), [...second].sort());
 });
