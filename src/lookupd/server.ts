@@ -190,6 +190,28 @@ export class LookupdServer {
       abortHandshake(socket, 503, 'lookupd_closing');
       return;
     }
+    if (isUnderPrefix(new URL(req.url ?? '/', 'http://lookupd').pathname, LOOKUPD_WS_PATH) && !registrationOriginAllowed(req)) {
+      socket.on('error', () => {});
+      this.#logger.warn(`refused a registration websocket from ${req.socket.remoteAddress ?? '?'} with Origin ${String(req.headers.origin)}: ` +
+        'nodes register without an Origin (or with the lookupd\'s own); a web page may not');
+      abortHandshake(socket, 403, 'origin_not_allowed');
+      return;
+    }
     this.#upgrades.handle(req, socket, head);
+  }
+}
+
+/**
+ * Registration (`/ws`) is for gafferd nodes, which send no `Origin` (some websocket libraries send
+ * the target's own origin). A browser page of another site always sends its origin: it may read
+ * the directory (`/lookup`, the HTTP API) but not register or remove nodes.
+ */
+function registrationOriginAllowed(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined || origin === '') return true;
+  try {
+    return new URL(origin).host.toLowerCase() === String(req.headers.host ?? '').toLowerCase();
+  } catch {
+    return false;
   }
 }

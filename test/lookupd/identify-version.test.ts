@@ -2,6 +2,7 @@
 // sends the number 1.0, and its REGISTER_* messages must then be accepted (issue 15).
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import WebSocket from 'ws';
 import type { LookupdServer } from '../../src/lookupd/server.js';
 import { ProtocolClient, get, startLookupd } from './helpers.js';
 
@@ -36,4 +37,19 @@ test('any JSON version is recorded as sent; a missing one is still invalid_messa
   const c = await ProtocolClient.connect(url, {}, clients);
   assert.deepEqual(await c.send('IDENTIFY', { name: 'nov', origin: 'http://x:1' }), { errno: 400, reason: 'invalid_message', msgid: 'm1' });
   assert.deepEqual(await c.send('IDENTIFY', { name: 'big', origin: 'http://x:1', version: 'v'.repeat(2000) }), { errno: 400, reason: 'invalid_message', msgid: 'm2' });
+});
+
+test('registration refuses a web page of another site (its Origin), not nodes without one or with the lookupd\'s own', async () => {
+  const { url } = await startLookupd(servers);
+  const host = new URL(url).host;
+  await assert.rejects(ProtocolClient.connect(url, { origin: 'https://evil.example' }, clients), /Unexpected server response: 403/);
+  const same = await ProtocolClient.connect(url, { origin: `http://${host}` }, clients);
+  assert.deepEqual(await same.send('IDENTIFY', { name: 'same-origin', origin: 'http://a:1', version: 1 }), { ok: true, msgid: 'm1' });
+  const none = await ProtocolClient.connect(url, {}, clients);
+  assert.deepEqual(await none.send('IDENTIFY', { name: 'no-origin', origin: 'http://b:1', version: 1 }), { ok: true, msgid: 'm1' });
+  assert.deepEqual((await get(`${url}/nodes`)).body.nodes.map((n: { name: string }) => n.name), ['same-origin', 'no-origin']);
+  // The read-only feed stays open to pages: it is a public directory.
+  const feed = new WebSocket(`${url.replace(/^http/, 'ws')}/lookup/websocket`, { origin: 'https://evil.example' });
+  await new Promise((resolve, reject) => { feed.once('open', resolve); feed.once('error', reject); });
+  feed.close();
 });
