@@ -1,5 +1,6 @@
 import { BadRequestError } from '../errors.js';
-import { LogFile, expandLogPath, type LogOverflow } from './log-file.js';
+import { LogFile, type LogOverflow } from './log-file.js';
+import { expandLogPath } from './log-file-target.js';
 import type { Logger } from './logger.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { JobConfig } from './job-config.js';

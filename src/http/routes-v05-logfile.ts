@@ -11,7 +11,7 @@ import type { ServerResponse } from 'node:http';
 import type { EventListener } from '../core/event-bus.js';
 import type { Job } from '../core/job.js';
 import { logSettings } from '../core/job-logs.js';
-import { expandLogPath } from '../core/log-file.js';
+import { expandLogPath } from '../core/log-file-target.js';
 import type { ManagedProcess } from '../core/managed-process.js';
 import type { Manager } from '../core/manager.js';
 import { BadRequestError, GafferError, NotFoundError, isGafferError } from '../errors.js';
