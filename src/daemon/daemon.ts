@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { LookupRegistration } from '../apps/lookup-registration.js';
 import { SockJsChannel } from '../apps/channel/sockjs-channel.js';
 import { Webhooks } from '../apps/webhooks.js';
@@ -9,19 +8,17 @@ import { loadGafferdConfig, type GafferdConfig } from '../config/gafferd-config.
 import type { GafferdOverrides } from '../config/gafferd-overrides.js';
 import type { Application } from '../core/application.js';
 import { Manager } from '../core/manager.js';
-import { findCycle } from '../core/dependencies.js';
-import { parseJobPolicy } from '../core/job-policy.js';
-import { parseJobName } from '../util/names.js';
 import { ConfigError } from '../errors.js';
 import { HttpServerApp } from '../http/server-app.js';
 import { OriginPolicy } from '../httpkit/origin-policy.js';
 import { Authenticator } from '../auth/authenticator.js';
-import type { HttpListenerConfig } from '../http/listeners.js';
 import { formatAddress, type ListenAddress } from '../util/address.js';
 import { DaemonLogger } from './logger.js';
 import { Pidfile } from './pidfile.js';
 import { ChildRecord, recoverSurvivors } from './crash-recovery.js';
 import { chooseStateDir } from './state-dir.js';
+import { checkDependencies, lookupTls, toListeners } from './daemon-config.js';
+import { applyJobChange, applySettings } from './config-reload.js';
 import { redactCredentials } from '../util/redact.js';
 
 export interface DaemonOptions {
@@ -230,59 +227,16 @@ export class Daemon {
         if (diff.added.includes(job.fullName)) {
           this.manager.load(job.config, { sessionid: job.sessionid, start: job.start });
         } else if (diff.changed.includes(job.fullName)) {
-          await this.#applyChange(job);
+          applyJobChange(this.manager, this.#logger, job);
         }
       } catch (err) {
         this.#logger.error(`reload of job '${job.fullName}' failed: ${(err as Error).message}`);
       }
     }
-    if (next.pidfile && this.#pidfile && next.pidfile !== this.#pidfile.path) this.#pidfile.rename(next.pidfile);
-    this.#webhooks?.reload(next.webhooks);
-    try {
-      await this.#plugins?.reload({ dir: next.pluginsDir, config: next });
-    } catch (err) {
-      this.#logger.error(`reloading the plugins failed: ${(err as Error).message}`);
-    }
-    if (next.requireKey !== before.requireKey) {
-      this.#auth?.setRequired(next.requireKey);
-      this.#logger.info(`API keys are now ${next.requireKey ? 'required' : 'not required'}`);
-    }
-    if (JSON.stringify([next.allowedOrigins, next.serverNames]) !== JSON.stringify([before.allowedOrigins, before.serverNames])) {
-      this.#originPolicy?.update({ allowedOrigins: next.allowedOrigins, serverNames: next.serverNames });
-      this.#logger.info(`allowed origins: ${next.allowedOrigins.join(', ') || '(same-origin only)'}; server names: ${next.serverNames.join(', ') || '(loopback names only)'}`);
-    }
-    if (JSON.stringify(next.lookupdAddresses) !== JSON.stringify(before.lookupdAddresses)) {
-      this.#logger.warn('the lookupd addresses changed in the configuration; restart gafferd to register with the new ones');
-    }
-    if (JSON.stringify(toListeners(next)) !== JSON.stringify(toListeners(before))) {
-      this.#logger.warn('the listen addresses changed in the configuration; restart gafferd to rebind them');
-    }
+    await applySettings(before, next, {
+      logger: this.#logger, pidfile: this.#pidfile, webhooks: this.#webhooks, plugins: this.#plugins, auth: this.#auth, originPolicy: this.#originPolicy,
+    });
     this.#config = { ...next, listeners: before.listeners };
-  }
-
-  // A changed job: the new config replaces the old (processes restart only if a process setting
-  // changed) and its target becomes the configured numprocesses. The job is addressed by session
-  // AND short name: `[process:app:web]` and `[process:web]` are two jobs named `web`.
-  async #applyChange(configured: GafferdConfig['jobs'][number]): Promise<void> {
-    const { sessionid, config } = configured;
-    const job = this.manager.getJob(config.name, sessionid);
-    const scaleToConfig = (): void => {
-      if (job.unloaded || job.stopped || job.idle || job.numprocesses === config.numprocesses) return;
-      try {
-        this.manager.scale(config.name, `=${config.numprocesses}`, sessionid);
-      } catch (err) {
-        this.#logger.error(`scaling '${job.fullName}' to ${config.numprocesses} failed: ${(err as Error).message}`);
-      }
-    };
-    const updating = this.manager.update({ ...config }, { sessionid });
-    if (job.rollout) {
-      // A rolling update raises the target by its batch while it runs: scale once it is over
-      // (a failed one is logged by the Manager; the old processes keep running).
-      void updating.then(scaleToConfig, scaleToConfig);
-    } else {
-      updating.catch(() => {});
-      scaleToConfig();
-    }
   }
 
   async #readConfig(): Promise<GafferdConfig> {
@@ -320,12 +274,7 @@ export class Daemon {
       const tls = config.listeners.some((l) => l.certfile);
       broadcast = `${tls ? 'https' : 'http'}://${await resolveFqdn()}:${tcp?.kind === 'tcp' ? tcp.port : 5000}`;
     }
-    const ssl = config.lookupSsl;
-    const tls = ssl.caCerts || ssl.certfile || ssl.keyfile ? {
-      ca: ssl.caCerts ? readTlsFile(ssl.caCerts, 'lookup_ssl') : undefined,
-      cert: ssl.certfile ? readTlsFile(ssl.certfile, 'lookup_ssl') : undefined,
-      key: ssl.keyfile ? readTlsFile(ssl.keyfile, 'lookup_ssl') : undefined,
-    } : undefined;
+    const tls = lookupTls(config);
     this.#logger.info(`registering with lookupd ${redactCredentials(config.lookupdAddresses.join(', '))} as ${broadcast}`);
     return new LookupRegistration({ addresses: config.lookupdAddresses, broadcastAddress: broadcast, tls, logger: this.#logger });
   }
@@ -341,44 +290,4 @@ export class Daemon {
   }
 }
 
-// A dependency cycle in the configuration is a start-up error naming the cycle.
-function checkDependencies(config: GafferdConfig): void {
-  const graph = new Map<string, string[]>();
-  for (const job of config.jobs) {
-    const deps = parseJobPolicy(job.config).dependsOn.map((d) => {
-      const parsed = parseJobName(d, job.sessionid);
-      return `${parsed.sessionid}.${parsed.name}`;
-    });
-    graph.set(job.fullName, deps);
-  }
-  const cycle = findCycle(graph);
-  if (cycle) throw new ConfigError(`${config.configFile ?? 'configuration'}: depends_on forms a cycle: ${cycle.join(' -> ')}`);
-}
-
-/** The HTTP listeners of a configuration (TLS files are read here; an unreadable file is a ConfigError). */
-export function toListeners(config: GafferdConfig): HttpListenerConfig[] {
-  const listeners: HttpListenerConfig[] = [];
-  for (const endpoint of config.listeners) {
-    let tls: HttpListenerConfig['tls'];
-    if (endpoint.certfile && endpoint.keyfile) {
-      tls = { cert: readTlsFile(endpoint.certfile, `endpoint:${endpoint.name}`), key: readTlsFile(endpoint.keyfile, `endpoint:${endpoint.name}`) };
-      // The default listener (no [endpoint:*] in use) also takes [ssl] ca_certs / cert_reqs: client certificates.
-      if (config.endpoints.length === 0 && config.ssl.caCerts) {
-        tls.ca = readTlsFile(config.ssl.caCerts, 'ssl');
-        tls.requestCert = (config.ssl.certReqs ?? 'none') !== 'none';
-        tls.rejectUnauthorized = config.ssl.certReqs === 'required';
-      }
-    }
-    for (const address of endpoint.addresses) listeners.push({ address, backlog: endpoint.backlog, tls });
-  }
-  return listeners;
-}
-
-function readTlsFile(path: string, endpoint: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`[${endpoint}]: cannot read TLS file '${path}': ${(err as Error).message}`, { cause: err });
-  }
-}
-
+export { toListeners } from './daemon-config.js';
