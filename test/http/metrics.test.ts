@@ -50,6 +50,10 @@ test('jobs and processes: state, counts, CPU and memory per process; counters mo
   assert.ok((valueOf(first, 'process_resident_memory_bytes') ?? 0) > 0, 'gafferd reports its own memory');
   assert.equal(valueOf(first, 'gaffer_event_queue_dropped_total', { stream: 'canonical' }), 0);
 
+  // Both print their line before one is killed (its bytes are then known to be counted).
+  const history = manager.getJob('shop.web').history!;
+  const alive = (): number => history.tail().entries.filter((e) => e.line.startsWith('alive ')).length;
+  await waitUntil(() => alive() === 2, 'both processes printed their line');
   const respawned = nextEvent(manager.events, 'job.shop.web.spawn', (e) => e.pid === 3);
   process.kill(victim.osPid, 'SIGKILL');
   await respawned;
@@ -62,8 +66,7 @@ test('jobs and processes: state, counts, CPU and memory per process; counters mo
   assert.equal(valueOf(second, 'gaffer_job_restarts_total', { job: 'shop.web' }), 1, 'the kill was not asked for: one restart');
 
   // Output bytes: every "alive <os pid>" line gafferd read, the dead process's included.
-  const history = manager.getJob('shop.web').history!;
-  await waitUntil(() => history.tail().entries.filter((e) => e.line.startsWith('alive ')).length === 3, 'the three processes printed their line');
+  await waitUntil(() => alive() === 3, 'the three processes printed their line');
   const written = history.tail().entries.reduce((n, e) => n + Buffer.byteLength(`${e.line}\n`), 0);
   assert.equal(valueOf(await scrape(url), 'gaffer_job_output_bytes_total', { job: 'shop.web' }), written);
 });
