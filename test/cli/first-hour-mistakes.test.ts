@@ -35,6 +35,12 @@ test('gafferd: an unknown option, a missing value or a second config is a usage 
   assert.match(help.stdout, /^Usage: gafferd \[options\] \[config\]/);
 });
 
+test('gafferd --log-level with a typo is refused like log_level in the file (status 1), not taken as info', async () => {
+  const result = await runGafferd(['--log-level', 'dbug', '--bind', '127.0.0.1:0']);
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr, 'gafferd: --log-level "dbug": expected one of critical, error, warning, info, debug\n');
+});
+
 test('gafferd --bind with a host name that does not resolve says so (status 1)', async () => {
   const port = await freePort();
   const result = await runGafferd(['--bind', `no-such-host.invalid:${port}`]);
