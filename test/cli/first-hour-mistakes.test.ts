@@ -92,3 +92,18 @@ test('gafferctl with a key gafferd does not know: one line saying the key may be
     await gafferd.stop();
   }
 });
+
+test('a mistyped command: the Unknown command line, then the nearest command when there is one (status 1)', async () => {
+  const ctl = await runCli('gafferctl', ['stauts', 'web']);
+  assert.equal(ctl.code, 1);
+  assert.deepEqual(ctl.errLines, ["Unknown command 'stauts'", "Did you mean 'status'? ('gafferctl help' lists the commands)"]);
+  const ctlHelp = await runCli('gafferctl', ['help', 'lst']);
+  assert.deepEqual([ctlHelp.code, ctlHelp.errLines], [1, ["Unknown command 'lst'", "Did you mean 'list'? ('gafferctl help' lists the commands)"]]);
+  const gaffer = await runCli('gaffer', ['lod'], { cwd: APP_DIR });
+  assert.equal(gaffer.code, 1);
+  assert.deepEqual(gaffer.errLines, ["Unknown command: 'lod'", "Did you mean 'load'? ('gaffer help' lists the commands)"]);
+  const gafferHelp = await runCli('gaffer', ['help', 'ps:kil']);
+  assert.deepEqual([gafferHelp.code, gafferHelp.errLines], [1, ["Unknown command: 'ps:kil'", "Did you mean 'ps:kill'? ('gaffer help' lists the commands)"]]);
+  const far = await runCli('gafferctl', ['frobnicate']);
+  assert.deepEqual([far.code, far.stderr], [1, "Unknown command 'frobnicate'\n"]);
+});
