@@ -15,7 +15,7 @@ export interface GafferdOverrides {
   pidfile?: string;
   daemonize?: boolean;
   errorLog?: string;
-  /** Unknown levels fall back to `info` (cli.md). */
+  /** One of LOG_LEVELS (any case); anything else is an error naming the option, like `log_level` in the file. */
   logLevel?: string;
   /** `text` or `json`; anything else is an error naming the option. */
   logFormat?: string;
@@ -42,7 +42,7 @@ export function applyGafferdOverrides(config: GafferdConfig, overrides: GafferdO
   if (overrides.pidfile !== undefined) out.pidfile = overrides.pidfile;
   if (overrides.daemonize !== undefined) out.daemonize = overrides.daemonize;
   if (overrides.errorLog !== undefined) out.errorLog = overrides.errorLog === '-' ? undefined : overrides.errorLog;
-  if (overrides.logLevel !== undefined) out.logLevel = toLogLevel(overrides.logLevel);
+  if (overrides.logLevel !== undefined) out.logLevel = option('--log-level', overrides.logLevel, (t) => parseChoiceValue(t, LOG_LEVELS));
   if (overrides.logFormat !== undefined) out.logFormat = option('--log-format', overrides.logFormat, (t) => parseChoiceValue(t, LOG_FORMATS));
   if (overrides.requireKey !== undefined) out.requireKey = overrides.requireKey;
   if (overrides.lookupdAddresses !== undefined) {
@@ -60,11 +60,6 @@ export function applyGafferdOverrides(config: GafferdConfig, overrides: GafferdO
   if (overrides.clientCertfile !== undefined) out.lookupSsl.certfile = overrides.clientCertfile;
   if (overrides.clientKeyfile !== undefined) out.lookupSsl.keyfile = overrides.clientKeyfile;
   return out;
-}
-
-function toLogLevel(text: string): LogLevel {
-  const word = text.trim().toLowerCase();
-  return LOG_LEVELS.find((l) => l === word) ?? 'info';
 }
 
 // Parse an option value; failures name the option: `--backlog "x": expected an integer >= 1`.

@@ -106,7 +106,8 @@ function listenError(address: ListenAddress, err: unknown): GafferError {
   const hint = code === 'EADDRINUSE' ? 'another process is listening there; stop it or choose another address'
     : code === 'EACCES' ? 'permission denied; use a port above 1023 or a writable socket directory'
       : code === 'EADDRNOTAVAIL' ? 'this host has no such address'
-        : 'see the cause';
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the host name does not resolve; give an IP address (127.0.0.1, 0.0.0.0) or a resolvable name'
+          : 'see the cause';
   return new GafferError('GAFFER_ERR_LISTEN_FAILED', 500, 'listen_failed',
     `cannot listen on ${formatAddress(address)}: ${(err as Error)?.message ?? String(err)}; ${hint}`, { cause: err });
 }

@@ -69,12 +69,13 @@ test('.env: <root>/.env first, then each -e file in order (later wins); dotenv q
   });
 });
 
-test('.env: without -e only <root>/.env (and ./.env); a missing -e file is skipped; a directory is an error', async () => {
+test('.env: without -e only <root>/.env (and ./.env); a missing -e file is an error naming it; a directory is an error', async () => {
   const plain = await runCli('gaffer', ['run', 'node', '../env-dump.js'], { cwd: ENV_APP });
   assert.deepEqual(dumped(plain.lines).env, { A: 'root', B: null, C: null, D: 'root', E: null, F: null, PORT: null });
-  const skipped = await runCli('gaffer', ['run', '-e', 'no-such.env', 'node', '../env-dump.js'], { cwd: ENV_APP });
-  assert.equal(skipped.code, 0, skipped.stderr);
-  assert.equal(dumped(skipped.lines).env.A, 'root');
+  const missing = await runCli('gaffer', ['run', '-e', 'no-such.env', 'node', '../env-dump.js'], { cwd: ENV_APP });
+  assert.equal(missing.code, 1);
+  assert.deepEqual(missing.errLines, [`env file 'no-such.env' not found (no ${join(ENV_APP, 'no-such.env')}); fix the -e/--env path`]);
+  assert.equal(missing.stdout, '');
   const dir = await runCli('gaffer', ['run', '-e', '..', 'node', '../env-dump.js'], { cwd: ENV_APP });
   assert.equal(dir.code, 1);
   assert.match(dir.stderr, /^config error: cannot read env file '.*': /);

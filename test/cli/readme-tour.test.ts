@@ -74,6 +74,8 @@ test('under gafferd: load, scale (each instance on its PORT), ps, watch, list, c
   const ps = await run('gaffer', ['ps']);
   assert.match(ps, /^=== web: `node server\.js --port \$PORT`$/m);
   assert.equal(ps.match(/^web\.\d+: up for /gm)?.length, 3, ps);
+  shown('web.1: up for 00:12 (CPU time 0:00.04)');
+  assert.match(ps, /^web\.\d+: up for \d\d:\d\d \(CPU time \d+:\d\d\.\d\d\)$/m, 'the line has the form README shows');
 
   shown('$ gafferctl watch ');
   const watch = spawnCli('gafferctl', ['watch'], { cwd: app, env });
@@ -86,13 +88,15 @@ test('under gafferd: load, scale (each instance on its PORT), ps, watch, list, c
   const job = info[1] as { name: string; running: number; config: { port: number; cwd: string } };
   assert.deepEqual([job.name, job.running, job.config.port, job.config.cwd], ['myapp.web', 3, base, app]);
 
-  shown("$ gaffer reload web --no-input\n    job 'web' reloaded");
+  shown("$ gaffer reload web --no-input    # fresh processes, back to the loaded size (1 web, as gaffer does)\n    job 'web' reloaded");
   assert.equal(await run('gaffer', ['reload', 'web', '--no-input']), "job 'web' reloaded\n");
   await watch.waitForLine(/myapp\.web.*spawn|spawn.*myapp\.web/);
   // reload replaces the processes and resets the target to the job's numprocesses (core.md): the
   // new web.1 takes slot 1 again, so the same PORT.
   const reloaded = await untilServing(base, (r) => !served.some((s) => s.pid === r.pid));
   assert.equal(reloaded.port, base);
+  const after = await fetch(`${gafferd.url}/jobs/myapp/web`).then(async (r) => await r.json() as { max_processes: number });
+  assert.equal(after.max_processes, 1, 'back to the loaded size, as the README says');
 
   shown("$ gaffer unload --no-input\n    ==> app 'myapp' unloaded");
   assert.equal(await run('gaffer', ['unload', '--no-input']), "==> app 'myapp' unloaded\n");

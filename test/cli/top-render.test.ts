@@ -72,3 +72,13 @@ test('keys: arrows, page keys, a lone Esc, Ctrl-C and characters decode to actio
   assert.deepEqual(actions('\r'), ['tail']);
   assert.deepEqual(actions('x\x1bq'), [undefined, undefined], 'Alt-q is not q');
 });
+
+test('a process row shows its whole OS pid even when the job names are short', () => {
+  const m = new TopModel();
+  m.setJob('a.w', info('a.w', { processes: [11] }));
+  m.setProcess({ pid: 11, osPid: 4194301, job: 'a.w', createTime: NOW / 1000 - 5, once: false, stopping: false, labels: [], stats: { cpu: 0, mem: 0.1, mem_info1: '1M' } });
+  const lines = renderSnapshot(m, 'x', 120, NOW);
+  assert.ok(lines.some((l) => /^ {2}11 \(os 4194301\)\s+up\s/.test(l)), lines.join('\n'));
+  const screen = renderScreen(m, { columns: 120, rows: 8 }, 'x', false, NOW);
+  assert.ok(screen.some((l) => /^ {4}11 \(os 4194301\)\s+up\s/.test(l)), screen.join('\n'));
+});

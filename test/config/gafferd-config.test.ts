@@ -228,7 +228,7 @@ plugins_dir = /from/file
   const config = await loadGafferdConfig(file, {
     ...noEnv,
     overrides: {
-      bind: '0.0.0.0:6000', backlog: '12', pidfile: '/run/b.pid', daemonize: true, errorLog: '/tmp/g.log', logLevel: 'LOUD',
+      bind: '0.0.0.0:6000', backlog: '12', pidfile: '/run/b.pid', daemonize: true, errorLog: '/tmp/g.log', logLevel: 'WARNING',
       requireKey: true, lookupdAddresses: ['http://b:5010', 'http://b:5010'], broadcastAddress: 'http://me:6000',
       certfile: '/c.pem', keyfile: '/k.pem', cacert: '/ca.pem', clientCertfile: '/cc.pem', clientKeyfile: '/ck.pem', pluginsDir: '/from/option',
     },
@@ -239,7 +239,9 @@ plugins_dir = /from/file
   assert.equal(config.pidfile, '/run/b.pid');
   assert.equal(config.daemonize, true);
   assert.equal(config.errorLog, '/tmp/g.log');
-  assert.equal(config.logLevel, 'info', 'an unknown --log-level falls back to info');
+  assert.equal(config.logLevel, 'warning', '--log-level in any case');
+  await assert.rejects(loadGafferdConfig(file, { ...noEnv, overrides: { logLevel: 'LOUD' } }),
+    { message: '--log-level "LOUD": expected one of critical, error, warning, info, debug' }, 'a typo is an error, as log_level in the file');
   assert.equal(config.requireKey, true);
   assert.deepEqual(config.lookupdAddresses, ['http://b:5010']);
   assert.equal(config.broadcastAddress, 'http://me:6000');

@@ -92,6 +92,11 @@ export class GafferContext {
   /** The .env variables of the application (<root>/.env, then -e files, else ./.env). */
   async envFiles(): Promise<EnvFiles> {
     const { envFilePaths, loadEnvFiles } = await import('../../config/env-file.js');
+    // The default .env files are optional; a file named with -e that is missing is a typo, not a default.
+    for (const given of this.options.env ?? []) {
+      const path = resolve(this.io.cwd, given);
+      if (!existsSync(path)) throw new NotFoundError('not_found', `env file '${given}' not found (no ${path}); fix the -e/--env path`);
+    }
     return loadEnvFiles(envFilePaths(this.root, this.options.env ?? [], this.io.cwd));
   }
 

@@ -2,6 +2,7 @@
 // injected I/O; global options work before and after the command.
 import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { VERSION } from '../../protocol/version.js';
+import { closestWord } from '../../util/closest-word.js';
 import { UsageError } from '../shared/usage-error.js';
 import type { CliIo } from '../gafferctl/io.js';
 import type { GafferCommand } from './command.js';
@@ -84,7 +85,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
       io.stdout.write(rootHelp(program, COMMAND_GROUPS));
       return;
     }
-    io.stderr.write(`Unknown command: '${word}'\n`);
+    io.stderr.write(`Unknown command: '${word}'\n${commandHint(program, word)}`);
     io.stdout.write(rootHelp(program, COMMAND_GROUPS));
     state.code = 1;
   });
@@ -105,7 +106,7 @@ function helpCommand(program: Command): GafferCommand {
       }
       const sub = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
       if (!sub) {
-        ctx.err(`Unknown command: '${name}'`);
+        ctx.io.stderr.write(`Unknown command: '${name}'\n${commandHint(program, name)}`);
         return 1;
       }
       ctx.io.stdout.write(sub.helpInformation());
@@ -119,11 +120,18 @@ function commanderExit(err: CommanderError, program: Command, state: RunState, i
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return err.exitCode;
   const message = err.message.replace(/^error: /, '');
   if (err.code === 'commander.unknownCommand') {
-    io.stderr.write(`Unknown command: '${/'([^']*)'/.exec(message)?.[1] ?? message}'\n`);
+    const word = /'([^']*)'/.exec(message)?.[1] ?? message;
+    io.stderr.write(`Unknown command: '${word}'\n${commandHint(program, word)}`);
     return 1;
   }
   const cmd = state.failed ?? program;
   const name = cmd === program ? 'gaffer' : `gaffer ${cmd.name()}`;
   io.stdout.write(`Error: ${message}\nUsage: ${name} ${cmd.usage()}\nRun '${cmd === program ? 'gaffer --help' : `gaffer help ${cmd.name()}`}' for more information.\n`);
   return USAGE_ERROR;
+}
+
+// `Did you mean 'list'?` for a near miss (a second line under the Unknown command one), else nothing.
+function commandHint(program: Command, word: string): string {
+  const guess = closestWord(word, program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+  return guess === undefined ? '' : `Did you mean '${guess}'? ('gaffer help' lists the commands)\n`;
 }

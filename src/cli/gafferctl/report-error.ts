@@ -23,7 +23,8 @@ export function reportError(err: unknown, io: CliIo): number {
       return 1;
     }
     if (err.status === 401) say('gafferctl: Unauthorized access. You need an API key: pass --key KEY or set GAFFERCTL_KEY');
-    else if (err.status === 403) say("gafferctl: Forbidden access. API key permissions aren't enough for this command");
+    // gafferd answers 403 to an unknown key as well as to a key without the permission.
+    else if (err.status === 403) say("gafferctl: Forbidden access. API key permissions aren't enough for this command, or gafferd does not know the key (check --key or GAFFERCTL_KEY)");
     else say(`gafferctl: ${err.message}`);
     return 1;
   }

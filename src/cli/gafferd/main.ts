@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { CommanderError } from 'commander';
 import { Daemon } from '../../daemon/daemon.js';
-import { parseGafferdArgs, type GafferdInvocation } from './program.js';
+import { parseGafferdArgs, USAGE_ERROR, usageErrorText, type GafferdInvocation } from './program.js';
 
 const CHILD_MARKER = 'GAFFERD_DAEMON_CHILD';
 
@@ -14,7 +14,11 @@ export async function main(argv: string[]): Promise<void> {
       stderr: (t) => process.stderr.write(t),
     });
   } catch (err) {
-    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 1);
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) process.exit(0);
+      process.stderr.write(usageErrorText(err));
+      process.exit(USAGE_ERROR);
+    }
     throw err;
   }
   if (invocation.createAdminUser || invocation.listAdmins) {

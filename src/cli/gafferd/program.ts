@@ -3,6 +3,9 @@ import { Command, CommanderError, Option } from 'commander';
 import type { GafferdOverrides } from '../../config/gafferd-overrides.js';
 import { VERSION } from '../../protocol/version.js';
 
+/** Exit status of a usage error (unknown option, missing option value, extra argument). */
+export const USAGE_ERROR = 2;
+
 /** What `gafferd` was asked to do. */
 export interface GafferdInvocation {
   configPath?: string;
@@ -24,7 +27,8 @@ export interface ProgramIO {
 
 /**
  * gafferd's command line (the union of the seed/0.4 and 0.5 forms). Throws a
- * CommanderError for --help/--version (exit 0) and usage errors (exit 1).
+ * CommanderError for --help/--version (exit 0) and usage errors (not printed:
+ * main prints them with usageErrorText and exits with USAGE_ERROR).
  */
 export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocation {
   let invocation: GafferdInvocation | undefined;
@@ -60,7 +64,7 @@ export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocati
     .version(`gafferd version ${VERSION}`, '--version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help and exit')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .action((positional: string | undefined, o: Record<string, unknown>) => {
       const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
       invocation = {
@@ -96,4 +100,10 @@ export function parseGafferdArgs(argv: string[], io: ProgramIO): GafferdInvocati
   program.parse(argv, { from: 'user' });
   if (!invocation) throw new CommanderError(1, 'gafferd.noAction', 'gafferd: nothing to do');
   return invocation;
+}
+
+/** The lines printed on stderr for a usage error: what is wrong, the usage line and where to read more. */
+export function usageErrorText(err: CommanderError): string {
+  const message = err.message.replace(/^error: /, '');
+  return `gafferd: ${message}\nUsage: gafferd [options] [config]\nRun 'gafferd --help' for the options.\n`;
 }

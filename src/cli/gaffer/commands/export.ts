@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BadRequestError, NotFoundError } from '../../../errors.js';
+import { UsageError } from '../../shared/usage-error.js';
 import type { GafferCommand } from '../command.js';
 import type { GafferContext } from '../context.js';
 import { explicitAppName, folderAppName } from '../app-name.js';
@@ -98,10 +99,10 @@ function exportTarget(words: readonly string[], opts: Record<string, unknown>): 
   const rest = [...words];
   const legacy = opts.format === undefined && rest.length > 0 && (FORMATS as readonly string[]).includes(rest[0]!);
   const format = legacy ? rest.shift()! : (opts.format as string | undefined) ?? 'ini';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new BadRequestError('bad_value', `unknown export format '${format}': expected ini, json or systemd`);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown export format '${format}': expected ini, json or systemd`);
   const type = !legacy || format === 'json' ? rest.shift() : undefined;
   const out = (opts.out as string | undefined) ?? (legacy ? rest.shift() : undefined);
-  if (rest.length > 0) throw new BadRequestError('bad_value', `unexpected argument '${rest[0]}'`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   return { format: format as Format, type, out };
 }
 

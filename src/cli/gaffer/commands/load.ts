@@ -77,7 +77,7 @@ async function loadJobFile(ctx: GafferContext, file: string, start: boolean, app
 
 async function loadProcfile(ctx: GafferContext, name: string | undefined, start: boolean, basePort: number | undefined): Promise<number> {
   const procfile = await ctx.localProcfile();
-  if (!procfile) throw new NotFoundError('not_found', 'procfile or job file is missing');
+  if (!procfile) throw new NotFoundError('not_found', `procfile or job file is missing (no ${ctx.procfilePath}; run it in the application's folder, use -f FILE, or give a JSON job file)`);
   const app = await ctx.appName(name);
   const { procfileToJobs } = await import('../../../config/procfile.js');
   const env = await ctx.envFiles();

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { BadRequestError } from '../../../errors.js';
+import { UsageError } from '../../shared/usage-error.js';
 import type { GafferCommand } from '../command.js';
 import { commitArgsOf, commitJob } from './ps-run.js';
 import { DEFAULT_STOP_TIMEOUT, parseSeconds } from './start.js';
@@ -45,8 +46,8 @@ one-off process of a job on gafferd).${dev ? '\n\ndev:run prints the output of t
       const commit = commitArgsOf(words);
       if (commit) return commitJob(ctx, commit);
       if (words.length === 0) throw new BadRequestError('bad_value', 'command is missing');
-      await ctx.procfile();
       const copies = copiesOf(ctx.options.concurrency ?? []);
+      await ctx.procfile();
       const [{ procfileCommand }, { normalizeJobConfig }, { quoteWord }] = await Promise.all([
         import('../../../config/procfile-command.js'), import('../../../core/job-config.js'), import('../../../config/shell-words.js'),
       ]);
@@ -83,10 +84,14 @@ function firstProgram(line: string): string {
   return word?.replace(/[^A-Za-z0-9_.\/-]/g, '') || 'sh';
 }
 
-// `-c N` (the last integer value) is the number of copies.
+// `-c N` (the last one wins) is the number of copies; anything else is a usage error.
 function copiesOf(specs: readonly string[]): number {
-  const numbers = specs.filter((s) => /^\s*\d+\s*$/.test(s)).map(Number);
-  const n = numbers[numbers.length - 1] ?? 1;
-  if (n < 1) throw new BadRequestError('bad_value', `invalid -c ${n}: expected a number of copies >= 1`);
+  let n = 1;
+  for (const spec of specs) {
+    if (!/^\s*\d+\s*$/.test(spec) || Number(spec) < 1) {
+      throw new UsageError(`invalid -c '${spec}': run takes a number of copies >= 1, e.g. -c 2`);
+    }
+    n = Number(spec);
+  }
   return n;
 }

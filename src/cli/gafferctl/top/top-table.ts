@@ -62,7 +62,7 @@ function stateStyle(state: string): Style {
 
 /** The header cells and one line of cells per row. */
 export function tableCells(model: TopModel, rows: TopRow[], now: number): { header: Cell[]; lines: Cell[][] } {
-  const nameWidth = Math.min(32, Math.max(12, ...rows.map((r) => (r.kind === 'job' ? r.job.full.length : 10 + String(r.process.pid).length))));
+  const nameWidth = Math.min(32, Math.max(12, ...rows.map((r) => (r.kind === 'job' ? r.job.full : processLabel(r.process)).length)));
   const widths = WIDTHS.map((w, i) => (i === 0 ? nameWidth : w));
   const header = HEADINGS.map((text, i) => ({ text, width: widths[i]!, style: 'bold' as const, alignRight: i >= 2 && i <= 6 }));
   const lines = rows.map((row) => {
@@ -95,10 +95,15 @@ function jobTexts(model: TopModel, job: TopJob, now: number): string[] {
 function processTexts(proc: TopProcess, now: number): string[] {
   const cpu = proc.stats ? num(proc.stats.cpu) : undefined;
   return [
-    `  ${proc.pid} (os ${proc.osPid})`, proc.stopping ? 'stopping' : proc.once ? 'one-off' : 'up', '',
+    processLabel(proc), proc.stopping ? 'stopping' : proc.once ? 'one-off' : 'up', '',
     cpu === undefined ? '-' : cpu.toFixed(1), proc.stats?.mem_info1 ?? '-',
     proc.createTime === undefined ? '-' : formatUptime(now / 1000 - proc.createTime), '', '',
   ];
+}
+
+/** The NAME cell of a process row: `  3 (os 4242)`. */
+function processLabel(proc: TopProcess): string {
+  return `  ${proc.pid} (os ${proc.osPid})`;
 }
 
 /** Fit cells into `columns` characters: cells that do not fit are dropped, the last one is cut. */
