@@ -3,6 +3,7 @@
 // ConfigErrors of the form
 //   gaffer.ini [process:web] numprocesses = "abc": expected an integer >= 0
 import { ConfigError } from '../errors.js';
+import { closestWord } from '../util/closest-word.js';
 import { ExpectedValue } from './config-values.js';
 import type { IniEntry, IniSection } from './ini-document.js';
 
@@ -77,36 +78,10 @@ export class SectionReader {
     for (const key of this.#entries.keys()) {
       if (isKnown(key)) continue;
       const entry = this.#entries.get(key)!;
-      const guess = closest(key, known);
+      const guess = closestWord(key, known);
       const hint = guess ? `did you mean "${guess}"?` : `expected one of ${known.join(', ')}`;
       throw new ConfigError(`${entry.file} [${this.name}] unknown key "${entry.key}": ${hint}`,
         { details: { file: entry.file, section: this.name, key: entry.key } });
     }
   }
-}
-
-// The known key within edit distance 2 of `key`, if any (typo hints).
-function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const d = editDistance(key, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length]!;
 }

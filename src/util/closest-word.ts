@@ -1,4 +1,4 @@
-// Typo hints for command names: the known word nearest to what was typed.
+// Typo hints (command names, config keys): the known word nearest to what was typed.
 
 /** The word of `known` within edit distance 2 of `typed` (the nearest, first on a tie), if any. */
 export function closestWord(typed: string, known: Iterable<string>): string | undefined {
