@@ -11,6 +11,7 @@ import { benchLogFile } from './log-file.js';
 import { benchLogW4 } from './log-w4.js';
 import { benchRecovery } from './recovery.js';
 import { benchCli } from './cli.js';
+import { benchLookupdFlood, benchStdinFlood } from './security.js';
 import { fmt, ratio, spread } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   const recovery = await benchRecovery();
   log('CLI cold start...');
   const cli = await benchCli();
+  const stdin = await benchStdinFlood(log);
+  const lookupdFlood = await benchLookupdFlood(log);
   const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
   const byName = (prefix: string): Comparison => core.comparisons.find((c) => c.workload.startsWith(prefix))!;
   const lines = [
@@ -99,6 +102,18 @@ async function main(): Promise<void> {
     '',
     `Flood: ${mib(api.flood.bytes)} MiB through gafferd while a stream client stops reading: peak gafferd RSS ${mib(api.flood.peakRss)} MiB (target < 100 MB).`,
     'Slow clients are cut at 8 MiB of unsent data, so a stalled reader never grows gafferd\'s memory beyond that.',
+    '',
+    '## Floods against the bounds (issue 12), production defaults',
+    '',
+    '| flood | what the server took | peak RSS growth |',
+    '|---|---|---:|',
+    `| ${mib(stdin.sinkBytes)} MiB over \`/wstreams\` to a process that never reads stdin | ${mib(stdin.deafTaken)} MiB, then the socket is paused | ${mib(stdin.deafGrowth)} MiB |`,
+    `| the same to a process that reads (\`cat > /dev/null\`) | all ${mib(stdin.sinkBytes)} MiB in ${(stdin.sinkMs / 1000).toFixed(2)} s, paced by the 1 MiB stdin queue | ${mib(stdin.sinkGrowth)} MiB |`,
+    `| lookupd: a \`/lookup\` client that stops reading while a node churns jobs, then a node that never reads its replies | feed client cut after ${lookupdFlood.feedEvents} events; deaf node cut after ${lookupdFlood.pings} PINGs | ${mib(lookupdFlood.growth)} MiB |`,
+    '',
+    `lookupd's growth is mostly garbage an idle lookupd has not collected yet (${mib(lookupdFlood.settled)} MiB still counted 2 s later; its`,
+    'buffers for the two cut clients are freed at once: each is bounded by the 8 MiB / 10 000-message client backlog).',
+    'Before the bounds, the same stdin flood grew gafferd by 244 MiB (issue 12); the tests (test/security/) assert the growth loosely.',
     '',
     '## `GET /metrics` with 100 processes',
     '',
