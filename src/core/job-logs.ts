@@ -1,6 +1,6 @@
 import { BadRequestError } from '../errors.js';
 import { LogFile, expandLogPath, type LogOverflow } from './log-file.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { JobConfig } from './job-config.js';
 import { DEFAULT_LOGFILE_MODE, parseFileMode } from '../util/file-mode.js';

@@ -3,7 +3,7 @@ import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/prom
 import { dirname } from 'node:path';
 import { bytes2human } from '../util/bytes.js';
 import { DEFAULT_LOGFILE_MODE } from '../util/file-mode.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 
 /** Default bound of the bytes queued in memory per log file. */
 export const DEFAULT_MAX_BUFFERED = 1024 * 1024;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { EventPayload } from '../protocol/events.js';
 import type { MetricFamily, Sample } from '../util/prometheus-text.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus } from '../util/event-bus.js';
 import type { Job } from './job.js';
 import type { Manager } from './manager.js';
 

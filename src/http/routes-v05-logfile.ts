@@ -8,7 +8,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import type { EventListener } from '../core/event-bus.js';
+import type { EventListener } from '../util/event-bus.js';
 import type { Job } from '../core/job.js';
 import { logSettings } from '../core/job-logs.js';
 import { expandLogPath } from '../core/log-file.js';

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Application } from '../core/application.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import type { Manager } from '../core/manager.js';
 import { GafferError } from '../errors.js';
 import { DEFAULT_JSON_LIMIT, DEFAULT_STDIN_LIMIT } from '../httpkit/body.js';

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GafferError, NotFoundError } from '../errors.js';
 import { splitPath } from './path-pattern.js';
 import { PUBLIC_READ_POLICY, type RequestPolicy } from './origin-policy.js';
-import { sendError, sendReply, type HttpLogger, type Reply } from './respond.js';
+import { sendError, sendReply, type Reply } from './respond.js';
+import type { Logger } from '../util/logger.js';
 import type { Router } from './router.js';
 
 /** What a route handler receives. */
@@ -31,7 +32,7 @@ export interface Mount {
 
 export interface DispatcherOptions<M> {
   router: Router<RouteHandler, M>;
-  logger: HttpLogger;
+  logger: Logger;
   /** Mounted prefixes, checked before the router (in order). */
   mounts?: ReadonlyArray<Mount>;
   /** Which browser requests are refused and which CORS headers are sent (default: PUBLIC_READ_POLICY). */

@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, isGafferError } from '../errors.js';
+import type { Logger } from '../util/logger.js';
 
-/** The logging surface httpkit needs (structurally the core Logger). */
-export interface HttpLogger {
-  debug(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 /** What a route handler returns; `undefined` means the handler took over the response (feeds). */
 export type Reply =
@@ -64,7 +59,7 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
  * log line with the stack (never sent to the client). When the response has
  * already started (a feed), the connection is closed instead.
  */
-export function sendError(res: ServerResponse, err: unknown, logger: HttpLogger, context = ''): void {
+export function sendError(res: ServerResponse, err: unknown, logger: Logger, context = ''): void {
   const where = context ? ` (${context})` : '';
   if (!isGafferError(err)) {
     logger.error(`internal error${where}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);

@@ -2,7 +2,7 @@
 // on httpkit's router and dispatcher (CORS, OPTIONS, 404/405, errors).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, GafferError, NotFoundError } from '../errors.js';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../util/logger.js';
 import { createRequestListener, type MountHandler, type RequestContext, type RouteHandler } from '../httpkit/dispatcher.js';
 import { json, text } from '../httpkit/respond.js';
 import { Router } from '../httpkit/router.js';

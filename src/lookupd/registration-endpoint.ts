@@ -3,7 +3,7 @@
 // answering is terminated, which removes it and its jobs).
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import type { LookupdMessage, LookupdReply, MessageId } from '../protocol/lookupd.js';
 import { isGafferError } from '../errors.js';
 import { parseMessage } from './parse-message.js';

@@ -3,7 +3,7 @@
 // sites added while gafferd runs are served without a restart.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../util/logger.js';
 import { GafferError, NotFoundError } from '../../errors.js';
 import { sendError } from '../../httpkit/respond.js';
 import { findSiteDir } from './plugin-folders.js';
