@@ -20,7 +20,8 @@ import type { HttpListenerConfig } from '../http/listeners.js';
 import { formatAddress, type ListenAddress } from '../util/address.js';
 import { DaemonLogger } from './logger.js';
 import { Pidfile } from './pidfile.js';
-import { ChildRecord, recoverSurvivors } from './crash-recovery.js';
+import { ChildRecord } from './child-record.js';
+import { recoverSurvivors } from './crash-recovery.js';
 import { chooseStateDir } from './state-dir.js';
 import { redactCredentials } from '../util/redact.js';
 
