@@ -4,7 +4,7 @@ import type { GafferClient } from '../../../client/gaffer-client.js';
 import { NotFoundError, isGafferError } from '../../../errors.js';
 import { formatClock } from '../../../util/duration.js';
 import { fullName } from '../../../util/names.js';
-import { NameColors } from '../../gafferctl/name-colors.js';
+import { NameColors } from '../../shared/name-colors.js';
 import type { GafferCommand } from '../command.js';
 import type { GafferContext } from '../context.js';
 import { followCanonicalEvents } from '../event-follower.js';
