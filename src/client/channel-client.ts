@@ -2,7 +2,7 @@
 // (`/channel/websocket`): one JSON text per message, SUB/UNSUB topics, a NOP
 // every 15 s, `AUTH:<key>` first when a key is set.
 import WebSocket from 'ws';
-import { GafferError } from '../errors.js';
+import { gafferError } from '../errors.js';
 import { websocketUrl } from './endpoint.js';
 import type { GafferClient } from './gaffer-client.js';
 import { handshakeError } from './pid-channel-client.js';
@@ -48,11 +48,11 @@ export async function subscribeChannel(client: GafferClient, topic: string, onEv
         resolve();
       } else if (message.event === 'gaffer:subscription_error' || message.event === 'gaffer:error') {
         const detail = JSON.stringify(message.data ?? {});
-        reject(new GafferError('GAFFER_ERR_CHANNEL_REFUSED', 403, 'subscription_error', `gafferd refused the subscription to '${topic}': ${detail}`));
+        reject(gafferError('GAFFER_ERR_CHANNEL_REFUSED', `gafferd refused the subscription to '${topic}': ${detail}`));
         ws.close();
       }
     });
-    ws.once('close', () => reject(new GafferError('GAFFER_ERR_CHANNEL_CLOSED', 503, 'closed', `gafferd closed the channel before confirming '${topic}'`)));
+    ws.once('close', () => reject(gafferError('GAFFER_ERR_CHANNEL_CLOSED', `gafferd closed the channel before confirming '${topic}'`)));
     if (transport.apiKey) ws.send(`AUTH:${transport.apiKey}`);
     ws.send(JSON.stringify({ event: 'SUB', data: { topic } }));
   });

@@ -2,7 +2,7 @@
 // topics at once (EVENTS, STATS:<pid>, STREAM:<pid>.<label>...), for clients
 // that follow many things live (`gafferctl top`) without one socket each.
 import WebSocket from 'ws';
-import { GafferError } from '../errors.js';
+import { GafferError, gafferError } from '../errors.js';
 import type { ChannelEvent } from './channel-client.js';
 import { websocketUrl } from './endpoint.js';
 import type { GafferClient } from './gaffer-client.js';
@@ -40,7 +40,7 @@ export async function openChannelSession(client: GafferClient, onEvent: (event: 
   nop.unref();
   const closed = new Promise<void>((resolve) => ws.once('close', () => {
     clearInterval(nop);
-    const gone = new GafferError('GAFFER_ERR_CHANNEL_CLOSED', 503, 'closed', 'gafferd closed the channel');
+    const gone = gafferError('GAFFER_ERR_CHANNEL_CLOSED', 'gafferd closed the channel');
     for (const waiters of pending.values()) for (const w of waiters) w.reject(gone);
     pending.clear();
     resolve();
@@ -82,7 +82,7 @@ export async function openChannelSession(client: GafferClient, onEvent: (event: 
   return {
     subscribe: (topic) => new Promise<void>((resolve, reject) => {
       if (ws.readyState !== WebSocket.OPEN) {
-        reject(new GafferError('GAFFER_ERR_CHANNEL_CLOSED', 503, 'closed', 'the channel to gafferd is closed'));
+        reject(gafferError('GAFFER_ERR_CHANNEL_CLOSED', 'the channel to gafferd is closed'));
         return;
       }
       const waiters = pending.get(topic) ?? [];

@@ -3,7 +3,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import WebSocket from 'ws';
-import { BadRequestError, GafferError } from '../errors.js';
+import { BadRequestError, GafferError, gafferError } from '../errors.js';
 import {
   LOOKUPD_FEED_PREFIX, lookupdHttpUrl, lookupdWebsocketUrl,
   type FindJobReply, type FindSessionReply, type IdentifiedNodeInfo, type JobEntry, type JobSource,
@@ -157,8 +157,7 @@ async function queryAll<R, T>(addresses: string[], path: string, options: Lookup
   if (replies.length === 0) {
     const first = failures[0]!.error;
     if (first instanceof GafferError && failures.length === 1) throw first;
-    throw new GafferError('GAFFER_ERR_LOOKUPD_UNREACHABLE', 502, 'lookupd_unreachable',
-      `no lookupd answered ${path}: ${failures.map((f) => `${f.address} (${f.error.message})`).join('; ')}`, { cause: first });
+    throw gafferError('GAFFER_ERR_LOOKUPD_UNREACHABLE', `no lookupd answered ${path}: ${failures.map((f) => `${f.address} (${f.error.message})`).join('; ')}`, { cause: first });
   }
   return { result: merge(replies), failures };
 }

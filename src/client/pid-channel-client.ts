@@ -112,7 +112,7 @@ export async function openPidChannel(client: GafferClient, pid: number, options:
 
 /** A failed websocket handshake as a GafferError: an HTTP status (404 for a route the daemon lacks) or UnreachableError. */
 export function handshakeError(client: GafferClient, err: Error): Error {
-  const status = /Unexpected server response: (\d+)/.exec(err.message)?.[1];
-  if (status) return new GafferError(`GAFFER_ERR_HTTP_${status}`, Number(status), `http_${status}`, `websocket refused by gafferd at ${client.endpoint.display}: HTTP ${status}`);
+  const status = Number(/Unexpected server response: (\d+)/.exec(err.message)?.[1] ?? 0);
+  if (status) return new GafferError(`GAFFER_ERR_HTTP_${status}`, status, `http_${status}`, `websocket refused by gafferd at ${client.endpoint.display}: HTTP ${status}`);
   return new UnreachableError(client.endpoint.display, connectionErrorCode(err), { cause: err });
 }

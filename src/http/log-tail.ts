@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { Job } from '../core/job.js';
 import { logSettings } from '../core/job-logs.js';
 import { expandLogPath } from '../core/log-file.js';
-import { GafferError, NotFoundError, isGafferError } from '../errors.js';
+import { GafferError, NotFoundError, isGafferError, gafferError } from '../errors.js';
 
 const BLOCK_SIZE = 64 * 1024;
 const NEWLINE = 0x0a;
@@ -152,6 +152,5 @@ export function isClosed(res: ServerResponse): boolean {
 
 function unreadable(path: string, err: unknown): GafferError {
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
-  return new GafferError('GAFFER_ERR_LOGFILE_UNREADABLE', 500, 'logfile_unreadable',
-    `cannot read the log file '${path}' (${code}); check that gafferd may read it`, { cause: err });
+  return gafferError('GAFFER_ERR_LOGFILE_UNREADABLE', `cannot read the log file '${path}' (${code}); check that gafferd may read it`, { cause: err });
 }

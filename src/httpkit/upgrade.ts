@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { isGafferError } from '../errors.js';
+import { toWireError } from '../errors.js';
 import type { RequestPolicy } from './origin-policy.js';
 import { compilePattern, matchPattern, splitPath, type PathMatch, type PathPattern } from './path-pattern.js';
 import type { Logger } from '../util/logger.js';
@@ -89,9 +89,10 @@ export class UpgradeRouter {
     try {
       this.#policy?.check(req, true);
     } catch (err) {
-      if (!isGafferError(err)) throw err;
-      this.#logger.debug(`upgrade ${url.pathname} refused: ${err.message}`);
-      abortHandshake(socket, err.status, err.reason);
+      const wire = toWireError(err);
+      if (wire.isInternal) throw err;
+      this.#logger.debug(`upgrade ${url.pathname} refused: ${wire.message}`);
+      abortHandshake(socket, wire.status, wire.reason);
       return;
     }
     try {
