@@ -65,7 +65,7 @@ test('imports point down and siblings do not import each other', () => {
       const lt = LAYER[to]!;
       if (lt > lf) problems.push(`${relative(ROOT, file)} (layer ${lf}) imports ${to} (layer ${lt})`);
       else if (lt === lf) problems.push(`${relative(ROOT, file)} imports its sibling ${to}`);
-      if ((from === 'client' || from === 'httpkit') && to === 'core') problems.push(`${relative(ROOT, file)}: client/ and httpkit/ never import core/`);
+      if (['client', 'httpkit', 'auth', 'lookupd'].includes(from) && to === 'core') problems.push(`${relative(ROOT, file)}: ${from}/ never imports core/`);
     }
   }
   assert.deepEqual(problems, []);
@@ -92,7 +92,29 @@ test('chalk only in cli/ and the console output application; process.exit only i
   assert.deepEqual(problems, []);
 });
 
-test('src/index.ts only re-exports', () => {
-  const lines = readFileSync(join(SRC, 'index.ts'), 'utf8').split('\n').filter((l) => l.trim() && !l.trim().startsWith('//'));
-  for (const line of lines) assert.match(line, /^export /, `index.ts line is not a re-export: ${line}`);
+test('inside cli/, no program imports another and shared/ imports no program', () => {
+  const problems: string[] = [];
+  const CLI = join(SRC, 'cli');
+  const program = (path: string): string => relative(CLI, path).split('/')[0]!;
+  for (const file of all.filter((f) => area(f) === 'cli')) {
+    const from = program(file);
+    for (const spec of imports(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(file), spec);
+      if (area(target) !== 'cli') continue;
+      const to = program(target);
+      if (to !== from && to !== 'shared') problems.push(`${relative(ROOT, file)} imports the program ${to}/ (move what both use to cli/shared/)`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('src/index.ts and src/client/index.ts (the ./client entry) only re-export', () => {
+  for (const entry of ['index.ts', join('client', 'index.ts')]) {
+    // Re-exports may span lines: join them, then every statement must be an export ... from.
+    const text = readFileSync(join(SRC, entry), 'utf8').split('\n').filter((l) => !l.trim().startsWith('//')).join('\n');
+    for (const statement of text.split(';').map((s) => s.trim()).filter((s) => s !== '')) {
+      assert.match(statement, /^export (type )?(\*|\{[^}]*\}) from '[^']+'$/s, `${entry}: not a re-export: ${statement}`);
+    }
+  }
 });

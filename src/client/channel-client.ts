@@ -1,11 +1,11 @@
 // The 0.5 event channel over the raw websocket of the SockJS endpoint
 // (`/channel/websocket`): one JSON text per message, SUB/UNSUB topics, a NOP
 // every 15 s, `AUTH:<key>` first when a key is set.
-import WebSocket from 'ws';
 import { gafferError } from '../errors.js';
 import { websocketUrl } from './endpoint.js';
 import type { GafferClient } from './gaffer-client.js';
 import { handshakeError } from './pid-channel-client.js';
+import { loadWebSocket } from './load-ws.js';
 
 /** The `data` of a `gaffer:event` message: `event` (type), `topic` and the payload members. */
 export type ChannelEvent = Record<string, unknown> & { event: string; topic?: string };
@@ -18,9 +18,10 @@ export interface ChannelSubscription {
 
 /** Subscribe to one topic (`EVENTS`, `EVENTS:<pattern>`, `JOB:<F>`...); resolves once the server confirmed it. */
 export async function subscribeChannel(client: GafferClient, topic: string, onEvent: (event: ChannelEvent) => void): Promise<ChannelSubscription> {
+  const WS = await loadWebSocket();
   const transport = client.transport;
-  const ws = new WebSocket(websocketUrl(client.endpoint, '/channel/websocket'), { ...transport.tls, headers: transport.baseHeaders(), handshakeTimeout: 10_000 });
-  const nop = setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ event: 'NOP' })); }, 15_000);
+  const ws = new WS(websocketUrl(client.endpoint, '/channel/websocket'), { ...transport.tls, headers: transport.baseHeaders(), handshakeTimeout: 10_000 });
+  const nop = setInterval(() => { if (ws.readyState === WS.OPEN) ws.send(JSON.stringify({ event: 'NOP' })); }, 15_000);
   nop.unref();
   const closed = new Promise<void>((resolve) => ws.once('close', () => {
     clearInterval(nop);
@@ -59,7 +60,7 @@ export async function subscribeChannel(client: GafferClient, topic: string, onEv
   return {
     closed,
     close: () => {
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+      if (ws.readyState === WS.OPEN || ws.readyState === WS.CONNECTING) ws.close(1000);
       return closed;
     },
   };

@@ -78,7 +78,7 @@ HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout&lines=N&follow=true
         return followEvents(ctx, `job.${full}.`, opts.color !== false);
       }
     }
-    const { copyLogStream } = await import('../../gafferctl/log-stream.js');
+    const { copyLogStream } = await import('../../shared/log-stream.js');
     const end = await copyLogStream(res, ctx.io);
     if (end === 'broken') {
       ctx.err(`gaffer: the connection to gafferd at ${client.endpoint.display} broke while reading the log of '${full}'`);

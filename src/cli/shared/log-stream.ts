@@ -4,7 +4,7 @@
 // signal interrupts it.
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import type { CliIo } from '../shared/io.js';
+import type { CliIo } from './io.js';
 
 /** How the copy ended: gafferd ended the response, the connection broke, or a signal came. */
 export type LogStreamEnd = 'ended' | 'broken' | 'interrupted';
