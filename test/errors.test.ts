@@ -28,7 +28,7 @@ test('docs/errors.md lists exactly the registered codes and families', () => {
   assert.deepEqual([...families].sort(), Object.keys(ERROR_CODE_FAMILIES).sort());
 });
 
-test('every reason and code written in the sources has a registered code', () => {
+test('every reason and code written in the sources is registered, with the registered status', () => {
   const problems: string[] = [];
   for (const file of sources(join(ROOT, 'src'))) {
     const text = readFileSync(file, 'utf8');
@@ -39,6 +39,13 @@ test('every reason and code written in the sources has a registered code', () =>
     }
     for (const m of text.matchAll(/'(GAFFER_ERR_[A-Z0-9_]*[A-Z0-9])'/g)) {
       if (!isErrorCode(m[1]!)) problems.push(`${where}: ${m[1]} is not registered`);
+    }
+    // A construction that spells status and reason out must agree with the table.
+    for (const m of text.matchAll(/(?:new GafferError|super)\(\s*'(GAFFER_ERR_[A-Z0-9_]+)',\s*(\d+),\s*'([^']+)'/g)) {
+      const spec = isErrorCode(m[1]!) ? ERROR_CODES[m[1]!] : undefined;
+      if (spec && (spec.status !== Number(m[2]) || spec.reason !== m[3])) {
+        problems.push(`${where}: ${m[1]} raised as ${m[2]} '${m[3]}', registered as ${spec.status} '${spec.reason}'`);
+      }
     }
   }
   assert.deepEqual(problems, []);
