@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { recoverSurvivors, type ChildRecordData } from '../src/daemon/crash-recovery.js';
+import type { ChildRecordData } from '../src/daemon/child-record.js';
+import { recoverSurvivors } from '../src/daemon/crash-recovery.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PREVIOUS_GAFFERD = join(ROOT, 'test', 'fixtures', 'ops', 'previous-gafferd.js');

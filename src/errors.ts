@@ -1,6 +1,13 @@
 // One error vocabulary for the whole project: every error that can reach an
-// operator or an HTTP client is a GafferError with a stable code, an HTTP
-// status and the wire "reason" string of the original gaffer API.
+// operator or an HTTP client is a GafferError with a stable code (registered
+// in error-codes.ts), an HTTP status and the wire "reason" string of the
+// original gaffer API. toWireError is how every endpoint sees an error.
+import { ERROR_CODES, codeOfReason, type ErrorCode } from './error-codes.js';
+
+export { ERROR_CODES, ERROR_CODE_FAMILIES, isErrorCode, type ErrorCode, type ErrorSpec } from './error-codes.js';
+
+/** A code an error may carry: a registered one, or one of the families of docs/errors.md. */
+export type GafferErrorCode = ErrorCode | `GAFFER_ERR_HTTP_${number}` | `GAFFER_ERR_CHANNEL_${string}`;
 
 export interface GafferErrorOptions {
   cause?: unknown;
@@ -21,12 +28,12 @@ export interface ErrorBody {
 
 /** Base class: `code` is stable (GAFFER_ERR_*), `status` is the HTTP status, `reason` the wire reason. */
 export class GafferError extends Error {
-  readonly code: string;
+  readonly code: GafferErrorCode;
   readonly status: number;
   readonly reason: string;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, status: number, reason: string, message: string, options: GafferErrorOptions = {}) {
+  constructor(code: GafferErrorCode, status: number, reason: string, message: string, options: GafferErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -97,10 +104,19 @@ export class StoppedError extends GafferError {
   }
 }
 
-// GAFFER_ERR_<NOUN>_<PROBLEM> derived from the wire reason, e.g. not_found -> GAFFER_ERR_NOT_FOUND.
-function codeFor(kind: string, reason: string): string {
-  const noun = reason.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
-  return noun ? `GAFFER_ERR_${noun}` : `GAFFER_ERR_${kind}`;
+// The registered code named after the wire reason (not_found -> GAFFER_ERR_NOT_FOUND), else the class's
+// own code (a client re-raising a reason this version does not know: GAFFER_ERR_NOT_FOUND for a 404).
+function codeFor(kind: 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT', reason: string): ErrorCode {
+  return codeOfReason(reason) ?? `GAFFER_ERR_${kind}`;
+}
+
+/**
+ * A GafferError of a registered code: status and reason from the registry,
+ * the message given or the registry's default.
+ */
+export function gafferError(code: ErrorCode, message?: string, options?: GafferErrorOptions & { reason?: string }): GafferError {
+  const spec = ERROR_CODES[code];
+  return new GafferError(code, spec.status, options?.reason ?? spec.reason, message ?? spec.message, options);
 }
 
 /** True when `err` is a GafferError (also across duplicated module instances). */
@@ -113,16 +129,17 @@ export function isGafferError(err: unknown): err is GafferError {
 /**
  * The HTTP body of a GafferError (also one from a duplicated module
  * instance): `{error, errno, reason}` as in gaffer; an error about one
- * request member adds `field` and `message` (docs/http-api.md §2.4).
+ * request member adds `field` and `message`, and so do the rolling-reload
+ * conflicts (docs/http-api.md §2.4).
  */
-export function errorBody(err: GafferError): ErrorBody {
-  const body: ErrorBody = { error: err.reason, errno: err.status, reason: err.reason };
-  const field = err.details?.field;
-  if (typeof field === 'string') {
-    body.field = field;
-    body.message = err.message;
-  } else if (EXPLAINED_REASONS.has(err.reason)) {
-    body.message = err.message;
+export function errorBody(err: GafferError | WireError): ErrorBody {
+  const wire = 'isInternal' in err ? err : toWireError(err);
+  const body: ErrorBody = { error: wire.reason, errno: wire.status, reason: wire.reason };
+  if (wire.field !== undefined) {
+    body.field = wire.field;
+    body.message = wire.message;
+  } else if (EXPLAINED_REASONS.has(wire.reason)) {
+    body.message = wire.message;
   }
   return body;
 }
@@ -134,4 +151,35 @@ const EXPLAINED_REASONS = new Set(['reload_failed', 'reload_in_progress']);
 export function fieldError(reason: string, field: string, rule: string, value: unknown): BadRequestError {
   const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
   return new BadRequestError(reason, `${field} must be ${rule}${got}`, { details: { field } });
+}
+
+/** An error as every endpoint sends it: HTTP bodies, websocket messages and frames, channel and lookupd replies. */
+export interface WireError {
+  /** HTTP status, the `errno` of socket replies. */
+  status: number;
+  reason: string;
+  code: GafferErrorCode;
+  message: string;
+  /** The request member at fault, when the error is about one. */
+  field?: string;
+  /** Not a GafferError: a bug, to be logged with its stack (its message is never sent). */
+  isInternal: boolean;
+}
+
+/**
+ * The one translation of a thrown value for the wire: a GafferError keeps its
+ * status, reason and code; anything else becomes `fallback` (default
+ * GAFFER_ERR_INTERNAL: 500 `internal_error`) with its registered status and reason.
+ */
+export function toWireError(err: unknown, fallback: ErrorCode = 'GAFFER_ERR_INTERNAL'): WireError {
+  if (isGafferError(err)) {
+    const field = err.details?.field;
+    return {
+      status: err.status, reason: err.reason, code: err.code, message: err.message,
+      ...(typeof field === 'string' ? { field } : {}), isInternal: false,
+    };
+  }
+  const spec = ERROR_CODES[fallback];
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: spec.status, reason: spec.reason, code: fallback, message, isInternal: true };
 }

@@ -1,13 +1,16 @@
 // The public surface for embedding gaffer: re-exports only.
 export { Manager, type ManagerOptions, type LoadOptions, type CommitOptions, type ManagerOutputListener } from './core/manager.js';
 export type { Application } from './core/application.js';
-export { EventBus, type EventListener } from './core/event-bus.js';
-export { Job } from './core/job.js';
+export { EventBus, type EventListener } from './util/event-bus.js';
+export { matchesPattern, normalizePattern } from './util/event-pattern.js';
 export { ManagedProcess, type OutputChunk, type ExitStatus } from './core/managed-process.js';
 export { normalizeJobConfig, parseFlapping, type JobConfig, type FlappingConfig } from './core/job-config.js';
-export type { Logger } from './core/logger.js';
+export type { Logger } from './util/logger.js';
 export * from './errors.js';
-export * from './protocol/events.js';
+export {
+  CANONICAL_EVENTS, PORT_EVENTS, jobEvent, processEvent, type CanonicalEventType, type EventPayload, type JobEventPayload,
+  type SpawnEventPayload, type ExitEventPayload, type StopProcessEventPayload, type JobKillEventPayload, type ProcessKillEventPayload,
+} from './protocol/events.js';
 export { VERSION } from './protocol/version.js';
 export { parseJobName, fullName, legacyName } from './util/names.js';
 export { parseSignal } from './util/signals.js';

@@ -6,7 +6,7 @@
 import { lookup, lookupService } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import type { Application } from '../core/application.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import type { Manager } from '../core/manager.js';
 import { ConfigError } from '../errors.js';
 import type { EventPayload } from '../protocol/events.js';

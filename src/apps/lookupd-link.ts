@@ -3,7 +3,7 @@
 // that change what this lookupd knows; pings, and jittered exponential backoff.
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { EventPayload } from '../protocol/events.js';
 import { redactCredentials } from '../util/redact.js';
 import type { LookupdMessage } from '../protocol/lookupd.js';

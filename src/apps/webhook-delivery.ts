@@ -3,7 +3,7 @@
 // own queue, so a dead or slow receiver only delays its own events.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../util/logger.js';
 import { VERSION } from '../protocol/version.js';
 import { redactCredentials } from '../util/redact.js';
 

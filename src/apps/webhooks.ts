@@ -4,7 +4,7 @@
 import { PORT_EVENTS } from '../protocol/events.js';
 import { fullNameOfLegacy } from '../util/names.js';
 import type { Application } from '../core/application.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import type { Manager } from '../core/manager.js';
 import type { EventPayload } from '../protocol/events.js';
 import { redactCredentials } from '../util/redact.js';

@@ -1,11 +1,11 @@
 // The 0.5 event channel over the raw websocket of the SockJS endpoint
 // (`/channel/websocket`): one JSON text per message, SUB/UNSUB topics, a NOP
 // every 15 s, `AUTH:<key>` first when a key is set.
-import WebSocket from 'ws';
-import { GafferError } from '../errors.js';
+import { gafferError } from '../errors.js';
 import { websocketUrl } from './endpoint.js';
 import type { GafferClient } from './gaffer-client.js';
 import { handshakeError } from './pid-channel-client.js';
+import { loadWebSocket } from './load-ws.js';
 
 /** The `data` of a `gaffer:event` message: `event` (type), `topic` and the payload members. */
 export type ChannelEvent = Record<string, unknown> & { event: string; topic?: string };
@@ -18,9 +18,10 @@ export interface ChannelSubscription {
 
 /** Subscribe to one topic (`EVENTS`, `EVENTS:<pattern>`, `JOB:<F>`...); resolves once the server confirmed it. */
 export async function subscribeChannel(client: GafferClient, topic: string, onEvent: (event: ChannelEvent) => void): Promise<ChannelSubscription> {
+  const WS = await loadWebSocket();
   const transport = client.transport;
-  const ws = new WebSocket(websocketUrl(client.endpoint, '/channel/websocket'), { ...transport.tls, headers: transport.baseHeaders(), handshakeTimeout: 10_000 });
-  const nop = setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ event: 'NOP' })); }, 15_000);
+  const ws = new WS(websocketUrl(client.endpoint, '/channel/websocket'), { ...transport.tls, headers: transport.baseHeaders(), handshakeTimeout: 10_000 });
+  const nop = setInterval(() => { if (ws.readyState === WS.OPEN) ws.send(JSON.stringify({ event: 'NOP' })); }, 15_000);
   nop.unref();
   const closed = new Promise<void>((resolve) => ws.once('close', () => {
     clearInterval(nop);
@@ -48,18 +49,18 @@ export async function subscribeChannel(client: GafferClient, topic: string, onEv
         resolve();
       } else if (message.event === 'gaffer:subscription_error' || message.event === 'gaffer:error') {
         const detail = JSON.stringify(message.data ?? {});
-        reject(new GafferError('GAFFER_ERR_CHANNEL_REFUSED', 403, 'subscription_error', `gafferd refused the subscription to '${topic}': ${detail}`));
+        reject(gafferError('GAFFER_ERR_CHANNEL_REFUSED', `gafferd refused the subscription to '${topic}': ${detail}`));
         ws.close();
       }
     });
-    ws.once('close', () => reject(new GafferError('GAFFER_ERR_CHANNEL_CLOSED', 503, 'closed', `gafferd closed the channel before confirming '${topic}'`)));
+    ws.once('close', () => reject(gafferError('GAFFER_ERR_CHANNEL_CLOSED', `gafferd closed the channel before confirming '${topic}'`)));
     if (transport.apiKey) ws.send(`AUTH:${transport.apiKey}`);
     ws.send(JSON.stringify({ event: 'SUB', data: { topic } }));
   });
   return {
     closed,
     close: () => {
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+      if (ws.readyState === WS.OPEN || ws.readyState === WS.CONNECTING) ws.close(1000);
       return closed;
     },
   };

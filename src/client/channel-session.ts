@@ -1,12 +1,12 @@
 // One raw-websocket connection to gafferd's `/channel` carrying several
 // topics at once (EVENTS, STATS:<pid>, STREAM:<pid>.<label>...), for clients
 // that follow many things live (`gafferctl top`) without one socket each.
-import WebSocket from 'ws';
-import { GafferError } from '../errors.js';
+import { GafferError, gafferError } from '../errors.js';
 import type { ChannelEvent } from './channel-client.js';
 import { websocketUrl } from './endpoint.js';
 import type { GafferClient } from './gaffer-client.js';
 import { handshakeError } from './pid-channel-client.js';
+import { loadWebSocket } from './load-ws.js';
 
 /** A subscription gafferd refused: `reason` is its subscription_error reason (`not_found`, `forbidden`...). */
 export class ChannelRefusedError extends GafferError {
@@ -32,15 +32,16 @@ const NOP_EVERY_MS = 15_000;
 
 /** Open a session; `onEvent` receives every `gaffer:event` item of every topic. */
 export async function openChannelSession(client: GafferClient, onEvent: (event: ChannelEvent) => void): Promise<ChannelSession> {
+  const WS = await loadWebSocket();
   const transport = client.transport;
-  const ws = new WebSocket(websocketUrl(client.endpoint, '/channel/websocket'), { ...transport.tls, headers: transport.baseHeaders(), handshakeTimeout: 10_000 });
+  const ws = new WS(websocketUrl(client.endpoint, '/channel/websocket'), { ...transport.tls, headers: transport.baseHeaders(), handshakeTimeout: 10_000 });
   // Pending SUBs by topic text, answered in order by gafferd.
   const pending = new Map<string, Array<{ resolve: () => void; reject: (err: Error) => void }>>();
-  const nop = setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ event: 'NOP' })); }, NOP_EVERY_MS);
+  const nop = setInterval(() => { if (ws.readyState === WS.OPEN) ws.send(JSON.stringify({ event: 'NOP' })); }, NOP_EVERY_MS);
   nop.unref();
   const closed = new Promise<void>((resolve) => ws.once('close', () => {
     clearInterval(nop);
-    const gone = new GafferError('GAFFER_ERR_CHANNEL_CLOSED', 503, 'closed', 'gafferd closed the channel');
+    const gone = gafferError('GAFFER_ERR_CHANNEL_CLOSED', 'gafferd closed the channel');
     for (const waiters of pending.values()) for (const w of waiters) w.reject(gone);
     pending.clear();
     resolve();
@@ -81,8 +82,8 @@ export async function openChannelSession(client: GafferClient, onEvent: (event: 
   if (transport.apiKey) ws.send(`AUTH:${transport.apiKey}`);
   return {
     subscribe: (topic) => new Promise<void>((resolve, reject) => {
-      if (ws.readyState !== WebSocket.OPEN) {
-        reject(new GafferError('GAFFER_ERR_CHANNEL_CLOSED', 503, 'closed', 'the channel to gafferd is closed'));
+      if (ws.readyState !== WS.OPEN) {
+        reject(gafferError('GAFFER_ERR_CHANNEL_CLOSED', 'the channel to gafferd is closed'));
         return;
       }
       const waiters = pending.get(topic) ?? [];
@@ -91,11 +92,11 @@ export async function openChannelSession(client: GafferClient, onEvent: (event: 
       ws.send(JSON.stringify({ event: 'SUB', data: { topic } }));
     }),
     unsubscribe: (topic) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ event: 'UNSUB', data: { topic } }));
+      if (ws.readyState === WS.OPEN) ws.send(JSON.stringify({ event: 'UNSUB', data: { topic } }));
     },
     closed,
     close: () => {
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+      if (ws.readyState === WS.OPEN || ws.readyState === WS.CONNECTING) ws.close(1000);
       return closed;
     },
   };

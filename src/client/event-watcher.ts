@@ -2,7 +2,8 @@
 // filters it client-side with a dot pattern, and reconnects with a notice
 // when the connection drops (daemon restart), until closed.
 import type { IncomingMessage } from 'node:http';
-import { matchesPattern, type EventPayload } from '../protocol/events.js';
+import type { EventPayload } from '../protocol/events.js';
+import { matchesPattern } from '../util/event-pattern.js';
 import { UnreachableError } from './client-errors.js';
 import type { GafferClient } from './gaffer-client.js';
 import { SseParser } from './sse-parser.js';

@@ -2,14 +2,14 @@
 // tolerating unreachable ones (used by `gaffer lookup:*`). Never imports core/.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import WebSocket from 'ws';
-import { BadRequestError, GafferError } from '../errors.js';
+import { BadRequestError, GafferError, gafferError } from '../errors.js';
 import {
   LOOKUPD_FEED_PREFIX, lookupdHttpUrl, lookupdWebsocketUrl,
   type FindJobReply, type FindSessionReply, type IdentifiedNodeInfo, type JobEntry, type JobSource,
   type JobsReply, type LookupdEvent, type NodesReply, type SessionsReply,
 } from '../protocol/lookupd.js';
 import { parseJobName } from '../util/names.js';
+import { loadWebSocket } from './load-ws.js';
 
 export interface LookupClientOptions {
   /** Per-request timeout in ms (default 5000). */
@@ -106,12 +106,13 @@ export interface LookupFeed { close(): Promise<void> }
  * pinging every 15 s. `onClose` receives the error when the feed ends
  * unexpectedly. Resolves once connected.
  */
-export function followLookupd(address: string, onEvent: (event: LookupdEvent) => void,
+export async function followLookupd(address: string, onEvent: (event: LookupdEvent) => void,
   options: LookupClientOptions & { onClose?: (err?: Error) => void; pingIntervalMs?: number } = {}): Promise<LookupFeed> {
+  const WS = await loadWebSocket();
   const url = lookupdWebsocketUrl(address, `${LOOKUPD_FEED_PREFIX}/websocket`);
-  const ws = new WebSocket(url, { ...options.tls, handshakeTimeout: options.timeoutMs ?? 5000 });
+  const ws = new WS(url, { ...options.tls, handshakeTimeout: options.timeoutMs ?? 5000 });
   let closing = false;
-  const pinger = setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.ping(); }, options.pingIntervalMs ?? 15_000);
+  const pinger = setInterval(() => { if (ws.readyState === WS.OPEN) ws.ping(); }, options.pingIntervalMs ?? 15_000);
   pinger.unref();
   const closed = new Promise<void>((resolve) => ws.once('close', () => {
     clearInterval(pinger);
@@ -129,13 +130,13 @@ export function followLookupd(address: string, onEvent: (event: LookupdEvent) =>
       resolve({
         close: () => {
           closing = true;
-          if (ws.readyState !== WebSocket.CLOSED) ws.close(1000);
+          if (ws.readyState !== WS.CLOSED) ws.close(1000);
           return closed;
         },
       });
     });
     ws.once('error', (err) => {
-      if (ws.readyState !== WebSocket.OPEN) {
+      if (ws.readyState !== WS.OPEN) {
         clearInterval(pinger);
         reject(new Error(`cannot follow lookupd ${address}: ${err.message}`, { cause: err }));
       }
@@ -157,8 +158,7 @@ async function queryAll<R, T>(addresses: string[], path: string, options: Lookup
   if (replies.length === 0) {
     const first = failures[0]!.error;
     if (first instanceof GafferError && failures.length === 1) throw first;
-    throw new GafferError('GAFFER_ERR_LOOKUPD_UNREACHABLE', 502, 'lookupd_unreachable',
-      `no lookupd answered ${path}: ${failures.map((f) => `${f.address} (${f.error.message})`).join('; ')}`, { cause: first });
+    throw gafferError('GAFFER_ERR_LOOKUPD_UNREACHABLE', `no lookupd answered ${path}: ${failures.map((f) => `${f.address} (${f.error.message})`).join('; ')}`, { cause: first });
   }
   return { result: merge(replies), failures };
 }

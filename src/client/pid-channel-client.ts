@@ -1,11 +1,11 @@
 // The 0.5 PID channel websocket (`/<pid>/channel[/<stream>]?mode=<m>`):
 // read a process's output and write to its stdin or a custom stream.
-import WebSocket from 'ws';
 import { GafferError } from '../errors.js';
 import { UnreachableError, connectionErrorCode } from './client-errors.js';
 import { websocketUrl } from './endpoint.js';
 import { CONNECTION_ERROR_ID, decodeFrame, encodeFrame, errorOfFrame, frameId } from './frame-codec.js';
 import type { GafferClient } from './gaffer-client.js';
+import { loadWebSocket } from './load-ws.js';
 
 export const CHANNEL_READ = 1;
 export const CHANNEL_WRITE = 2;
@@ -45,13 +45,14 @@ export interface PidChannel {
 
 /** Connect to a process's channel; resolves once the websocket is open (and authenticated when a key is set). */
 export async function openPidChannel(client: GafferClient, pid: number, options: PidChannelOptions): Promise<PidChannel> {
+  const WS = await loadWebSocket();
   const transport = client.transport;
   const path = `/${pid}/channel${options.stream ? `/${encodeURIComponent(options.stream)}` : ''}?mode=${options.mode}`;
-  const ws = new WebSocket(websocketUrl(client.endpoint, path), { ...transport.tls, headers: transport.baseHeaders(), handshakeTimeout: 10_000 });
+  const ws = new WS(websocketUrl(client.endpoint, path), { ...transport.tls, headers: transport.baseHeaders(), handshakeTimeout: 10_000 });
   const pending = new Map<string, { resolve: () => void; reject: (err: ChannelError) => void }>();
   const listeners: Array<(data: Buffer) => void> = [];
   let failure: ChannelError | undefined;
-  const pinger = setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.ping(); }, 15_000);
+  const pinger = setInterval(() => { if (ws.readyState === WS.OPEN) ws.ping(); }, 15_000);
   pinger.unref();
 
   ws.on('message', (raw: Buffer) => {
@@ -89,7 +90,7 @@ export async function openPidChannel(client: GafferClient, pid: number, options:
   ws.on('error', () => {});
 
   const send = (body: Buffer | string): Promise<void> => new Promise((resolve, reject) => {
-    if (ws.readyState !== WebSocket.OPEN) {
+    if (ws.readyState !== WS.OPEN) {
       reject(failure ?? new ChannelError('closed', 500, `process ${pid}: the channel is closed`));
       return;
     }
@@ -104,7 +105,7 @@ export async function openPidChannel(client: GafferClient, pid: number, options:
     write: send,
     closed,
     close: () => {
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+      if (ws.readyState === WS.OPEN || ws.readyState === WS.CONNECTING) ws.close(1000);
       return closed;
     },
   };
@@ -112,7 +113,7 @@ export async function openPidChannel(client: GafferClient, pid: number, options:
 
 /** A failed websocket handshake as a GafferError: an HTTP status (404 for a route the daemon lacks) or UnreachableError. */
 export function handshakeError(client: GafferClient, err: Error): Error {
-  const status = /Unexpected server response: (\d+)/.exec(err.message)?.[1];
-  if (status) return new GafferError(`GAFFER_ERR_HTTP_${status}`, Number(status), `http_${status}`, `websocket refused by gafferd at ${client.endpoint.display}: HTTP ${status}`);
+  const status = Number(/Unexpected server response: (\d+)/.exec(err.message)?.[1] ?? 0);
+  if (status) return new GafferError(`GAFFER_ERR_HTTP_${status}`, status, `http_${status}`, `websocket refused by gafferd at ${client.endpoint.display}: HTTP ${status}`);
   return new UnreachableError(client.endpoint.display, connectionErrorCode(err), { cause: err });
 }

@@ -1,7 +1,7 @@
 import { BadRequestError } from '../errors.js';
 import { LogFile, type LogOverflow } from './log-file.js';
 import { expandLogPath } from './log-file-target.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 import type { ManagedProcess } from './managed-process.js';
 import type { JobConfig } from './job-config.js';
 import { DEFAULT_LOGFILE_MODE, parseFileMode } from '../util/file-mode.js';

@@ -1,7 +1,7 @@
 // The drop accounting of a LogFile (core/log-file.ts): every dropped byte is
 // counted; an operator is warned at once, then at most once per interval with
 // the bytes dropped since, and `onDrop` gets the same report.
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 /** At most one drop warning per file in this interval. */
 export const DROP_REPORT_INTERVAL_MS = 10_000;

@@ -5,7 +5,7 @@ import { constants as fsConstants } from 'node:fs';
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { bytes2human } from '../util/bytes.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 /** What was opened: a regular file (rotated by size) or a stream (FIFO, terminal: no rotation). */
 export interface OpenedLog {

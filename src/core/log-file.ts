@@ -3,7 +3,7 @@ import { DEFAULT_LOGFILE_MODE } from '../util/file-mode.js';
 import { LogDrops, type DropReport } from './log-drops.js';
 import { LogTarget, reasonOf } from './log-file-target.js';
 import { LogQueue } from './log-queue.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 
 export { DROP_REPORT_INTERVAL_MS, type DropReport } from './log-drops.js';
 

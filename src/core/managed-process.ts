@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { NotFoundError, ForbiddenError, GafferError } from '../errors.js';
+import { signalProcessGroup, waitForGroupExit } from '../util/process-group.js';
 import type { SpawnCommand } from './command.js';
 
 /** A chunk of output read from one of a process's streams. */
@@ -410,51 +410,12 @@ export class ManagedProcess {
   #signalGroup(signal: NodeJS.Signals | number, evenIfExited = false): void {
     const pgid = this.osPid;
     if (!pgid || (!evenIfExited && !this.active)) return;
-    try {
-      process.kill(-pgid, signal);
-    } catch {
-      if (!evenIfExited) {
-        try { process.kill(pgid, signal); } catch { /* gone */ }
-      }
+    if (signalProcessGroup(pgid, signal) !== 'sent' && !evenIfExited) {
+      try { process.kill(pgid, signal); } catch { /* gone */ }
     }
   }
 }
 
 function signalToNumber(signal: NodeJS.Signals): number {
   return (osConstants.signals as Record<string, number>)[signal] ?? 0;
-}
-
-// After SIGKILL, the members of a process group vanish within milliseconds; wait for that (bounded:
-// a member stuck in uninterruptible sleep must not hold the exit forever). Members already dead but
-// not yet reaped by init (zombies) count as gone.
-async function waitForGroupExit(pgid: number, limitMs = 1000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    try {
-      process.kill(-pgid, 0);
-    } catch {
-      return;
-    }
-    if (!(await hasLiveMember(pgid)) || Date.now() > deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-// Linux: is any process of the group not a zombie? (Elsewhere: assume yes until the deadline.)
-async function hasLiveMember(pgid: number): Promise<boolean> {
-  let entries: string[];
-  try {
-    entries = await readdir('/proc');
-  } catch {
-    return true;
-  }
-  for (const entry of entries) {
-    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
-    } catch { /* gone */ }
-  }
-  return false;
 }

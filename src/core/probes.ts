@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import type { Check } from './job-policy.js';
+import { signalProcessGroup } from '../util/process-group.js';
 
 /**
  * Run one readiness/health probe: a TCP connect, an HTTP GET answered 2xx, or
@@ -47,7 +48,7 @@ function probeCommand(command: string, env: Record<string, string>, cwd: string,
       return;
     }
     const timer = setTimeout(() => {
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      signalProcessGroup(child.pid!, 'SIGKILL');
     }, timeoutMs);
     child.once('error', () => { clearTimeout(timer); resolve(false); });
     child.once('exit', (code) => { clearTimeout(timer); resolve(code === 0); });

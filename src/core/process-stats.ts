@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { bytes2human } from '../util/bytes.js';
 import { formatCpuTime } from '../util/duration.js';
 import { userName } from '../util/users.js';
+import { readProcStat } from '../util/procfs.js';
 
 type NA = 'N/A';
 
@@ -76,11 +77,8 @@ async function readProcInfo(osPid: number): Promise<{ username: string; nice: nu
     if (uid !== undefined) result.username = userName(Number(uid));
     if (/^State:\s+Z/m.test(status)) result.nice = 'Zombie';
   } catch { /* not on Linux or gone */ }
-  try {
-    const stat = await readFile(`/proc/${osPid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (result.nice !== 'Zombie' && fields[16] !== undefined) result.nice = Number(fields[16]);
-  } catch { /* gone */ }
+  const stat = await readProcStat(osPid);
+  if (result.nice !== 'Zombie' && stat) result.nice = stat.nice;
   try {
     const cmdline = (await readFile(`/proc/${osPid}/cmdline`, 'utf8')).split('\0')[0];
     if (cmdline) result.cmdline = basename(cmdline);

@@ -3,9 +3,9 @@
 // number of ready processes never drops below the job's target.
 import { ConflictError } from '../errors.js';
 import { processEvent, type EventPayload } from '../protocol/events.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus } from '../util/event-bus.js';
 import type { Job } from './job.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 import type { ManagedProcess } from './managed-process.js';
 
 /** A replacement did not get ready: the rollout stopped and the old processes keep running (409 `reload_failed`). */

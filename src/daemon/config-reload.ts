@@ -5,7 +5,7 @@ import type { PluginHost } from '../apps/plugins/plugin-host.js';
 import type { Webhooks } from '../apps/webhooks.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { GafferdConfig } from '../config/gafferd-config.js';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { Manager } from '../core/manager.js';
 import type { OriginPolicy } from '../httpkit/origin-policy.js';
 import { toListeners } from './daemon-config.js';

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { LogFields, Logger } from '../core/logger.js';
+import type { LogFields, Logger } from '../util/logger.js';
 import { redactCredentials } from '../util/redact.js';
 
 export const LOG_LEVELS = ['critical', 'error', 'warning', 'info', 'debug'] as const;

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { ConflictError, GafferError } from '../errors.js';
+import { ConflictError, gafferError } from '../errors.js';
 
 /**
  * gafferd's pid file: refuses to start over a live gafferd, replaces a stale
@@ -30,8 +30,7 @@ export class Pidfile {
       writeFileSync(temp, `${pid}\n`, { mode: 0o644 });
       renameSync(temp, this.#path);
     } catch (err) {
-      throw new GafferError('GAFFER_ERR_PIDFILE_WRITE', 500, 'pidfile_error',
-        `cannot write the pid file '${this.#path}': ${(err as Error).message}; check that its directory exists and is writable`, { cause: err });
+      throw gafferError('GAFFER_ERR_PIDFILE_WRITE', `cannot write the pid file '${this.#path}': ${(err as Error).message}; check that its directory exists and is writable`, { cause: err });
     }
     this.#pid = pid;
   }

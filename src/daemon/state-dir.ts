@@ -3,10 +3,11 @@
 // with different configuration files in one folder, or several gafferds
 // without a configuration on different --bind addresses, never share (and
 // never refuse) each other's record.
+import { mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ListenAddress } from '../util/address.js';
 import { formatAddress } from '../util/address.js';
-import { defaultStateDir } from './crash-recovery.js';
 
 export interface StateDirChoice {
   /** `--state-dir` (wins). */
@@ -38,4 +39,45 @@ export function instanceName(configFile: string | undefined, binds: readonly Lis
   const first = binds[0];
   const address = first ? formatAddress(first) : 'default';
   return `bind-${address.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '')}`;
+}
+
+/**
+ * The default state directory, created with mode 0700:
+ * - `<configDir>/state` when the configuration directory exists, next to the
+ *   auth databases: one gafferd instance = one directory, so two gafferds with
+ *   different configurations never share (and never refuse) a record;
+ * - otherwise root: `/var/lib/gaffer` (FHS variable state);
+ *   others: `$XDG_STATE_HOME/gaffer`, else `~/.local/state/gaffer` (XDG base dirs).
+ * A configuration directory where the state directory cannot be created
+ * (read-only mount, another owner) falls back to the second rule.
+ */
+export function defaultStateDir(configDir?: string, host: { env?: NodeJS.ProcessEnv; homeDir?: string; isRoot?: boolean } = {}): string {
+  if (configDir && isDirectory(configDir)) {
+    const dir = join(configDir, 'state');
+    if (tryMkdir(dir)) return dir;
+  }
+  const env = host.env ?? process.env;
+  const isRoot = host.isRoot ?? process.getuid?.() === 0;
+  const xdg = env.XDG_STATE_HOME;
+  const dir = isRoot ? '/var/lib/gaffer'
+    : xdg && xdg.startsWith('/') ? join(xdg, 'gaffer') : join(host.homeDir ?? homedir(), '.local', 'state', 'gaffer');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function tryMkdir(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return true;
+  } catch {
+    return false;
+  }
 }

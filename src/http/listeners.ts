@@ -4,7 +4,7 @@ import { lstat, unlink } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { GafferError } from '../errors.js';
+import { GafferError, gafferError } from '../errors.js';
 import { formatAddress, type ListenAddress } from '../util/address.js';
 
 /** One listener of the HTTP application. */
@@ -87,7 +87,7 @@ export async function removeStaleSocket(path: string): Promise<void> {
     return;
   }
   if (!isSocket) {
-    throw new GafferError('GAFFER_ERR_LISTEN_FAILED', 500, 'listen_failed', `cannot listen on unix:${path}: the path exists and is not a socket`);
+    throw gafferError('GAFFER_ERR_LISTEN_FAILED', `cannot listen on unix:${path}: the path exists and is not a socket`);
   }
   const alive = await new Promise<boolean>((resolve) => {
     const probe = connect(path);
@@ -108,8 +108,7 @@ function listenError(address: ListenAddress, err: unknown): GafferError {
       : code === 'EADDRNOTAVAIL' ? 'this host has no such address'
         : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the host name does not resolve; give an IP address (127.0.0.1, 0.0.0.0) or a resolvable name'
           : 'see the cause';
-  return new GafferError('GAFFER_ERR_LISTEN_FAILED', 500, 'listen_failed',
-    `cannot listen on ${formatAddress(address)}: ${(err as Error)?.message ?? String(err)}; ${hint}`, { cause: err });
+  return gafferError('GAFFER_ERR_LISTEN_FAILED', `cannot listen on ${formatAddress(address)}: ${(err as Error)?.message ?? String(err)}; ${hint}`, { cause: err });
 }
 
 /** Stop accepting connections; resolves when every connection of the server is gone. */

@@ -2,7 +2,7 @@
 // to one process's streams with `V1 <type> <id>\0<body>` frames.
 import type { WebSocket } from 'ws';
 import type { ManagedProcess } from '../core/managed-process.js';
-import { GafferError, ForbiddenError, NotFoundError, BadRequestError, isGafferError } from '../errors.js';
+import { ForbiddenError, NotFoundError, BadRequestError, toWireError } from '../errors.js';
 import type { UpgradeRouter } from '../httpkit/upgrade.js';
 import { AUTH_REQUIRED, parseAuthMessage, type KeyInfo } from '../protocol/auth.js';
 import { CONNECTION_ERROR_ID, decodeFrame, encodeErrorFrame, encodeFrame, newFrameId } from './channel-frames.js';
@@ -94,7 +94,7 @@ function openChannel(ws: WebSocket, deps: RouteDeps, pidText: string, stream: st
     streams = resolveChannelStreams(proc, stream, mode);
     checkChannelRights(deps, caller, proc, streams);
   } catch (err) {
-    const e = isGafferError(err) ? err : new GafferError('GAFFER_ERR_INTERNAL', 500, 'internal_error', String(err));
+    const e = toWireError(err);
     closeWithError(ws, e.reason, e.status);
     return undefined;
   }

@@ -1,6 +1,6 @@
 // Shared by the route modules: their dependencies, permission targets,
 // reason renaming between API generations and small request-value parsers.
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { Manager } from '../core/manager.js';
 import { BadRequestError, GafferError, NotFoundError, isGafferError } from '../errors.js';
 import type { RequestContext, RouteHandler } from '../httpkit/dispatcher.js';

@@ -1,6 +1,6 @@
 // 0.4 `/watch` (legacy event feed) and `/stats` (0.4 stats, plain or as a feed of `stat` events).
 import type { ManagedProcess } from '../core/managed-process.js';
-import type { EventListener } from '../core/event-bus.js';
+import type { EventListener } from '../util/event-bus.js';
 import type { RequestContext } from '../httpkit/dispatcher.js';
 import { parseFeed, type Feed } from '../httpkit/feeds.js';
 import { json } from '../httpkit/respond.js';

@@ -4,7 +4,7 @@
 // then, with `follow=true`, every new line. Works for processes that have
 // already exited: this is how the last words of a crashed process are read
 // without a log file.
-import type { EventListener } from '../core/event-bus.js';
+import type { EventListener } from '../util/event-bus.js';
 import type { Job } from '../core/job.js';
 import type { HistoryEntry, HistoryQuery, HistoryStream } from '../core/output-history.js';
 import { BadRequestError, NotFoundError } from '../errors.js';

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Application } from '../core/application.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import type { Manager } from '../core/manager.js';
-import { GafferError } from '../errors.js';
+import { gafferError } from '../errors.js';
 import { DEFAULT_JSON_LIMIT, DEFAULT_STDIN_LIMIT } from '../httpkit/body.js';
 import { createRequestListener, type Mount, type MountHandler } from '../httpkit/dispatcher.js';
 import { DEFAULT_FEED_BUFFER_LIMIT, FeedRegistry } from '../httpkit/feeds.js';
@@ -221,7 +221,7 @@ export class HttpServerApp implements Application {
   }
 
   #requireManager(): Manager {
-    if (!this.#manager) throw new GafferError('GAFFER_ERR_NOT_STARTED', 503, 'not_started', 'the HTTP application has not been started');
+    if (!this.#manager) throw gafferError('GAFFER_ERR_NOT_STARTED', 'the HTTP application has not been started');
     return this.#manager;
   }
 }

@@ -1,6 +1,6 @@
 // Shared by the websocket endpoints (/wstreams, PID channel).
 import type { WebSocket } from 'ws';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../util/logger.js';
 
 /** Close code used after an error message or frame (the message names the reason). */
 export const WS_ERROR_CLOSE_CODE = 1008;

@@ -6,7 +6,7 @@
 // while the process has not read its pending input, the socket is paused.
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { isGafferError } from '../errors.js';
+import { toWireError } from '../errors.js';
 import type { ManagedProcess } from '../core/managed-process.js';
 import type { UpgradeRouter } from '../httpkit/upgrade.js';
 import { AUTH_REQUIRED, parseAuthMessage, type KeyInfo } from '../protocol/auth.js';
@@ -36,7 +36,7 @@ function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps
   try {
     proc = manager.getProcess(pidText);
   } catch (err) {
-    closeWithError(ws, isGafferError(err) ? err.reason : 'internal_error');
+    closeWithError(ws, toWireError(err).reason);
     return undefined;
   }
   if (deps.auth && !deps.auth.can(caller, 'write', proc.name)) {
@@ -58,7 +58,7 @@ function openWstream(ws: WebSocket, _req: IncomingMessage, pidText: string, deps
   const write = pacedInput(ws, proc, (data) => manager.send(proc.pid, data));
   return (message) => {
     write(message, (result) => result.catch((err: unknown) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ error: isGafferError(err) ? err.reason : 'EIO' }));
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ error: toWireError(err, 'GAFFER_ERR_WRITE_FAILED').reason }));
     }));
   };
 }

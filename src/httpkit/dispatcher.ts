@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GafferError, NotFoundError } from '../errors.js';
+import { NotFoundError, gafferError } from '../errors.js';
 import { splitPath } from './path-pattern.js';
 import { PUBLIC_READ_POLICY, type RequestPolicy } from './origin-policy.js';
-import { sendError, sendReply, type HttpLogger, type Reply } from './respond.js';
+import { sendError, sendReply, type Reply } from './respond.js';
+import type { Logger } from '../util/logger.js';
 import type { Router } from './router.js';
 
 /** What a route handler receives. */
@@ -31,7 +32,7 @@ export interface Mount {
 
 export interface DispatcherOptions<M> {
   router: Router<RouteHandler, M>;
-  logger: HttpLogger;
+  logger: Logger;
   /** Mounted prefixes, checked before the router (in order). */
   mounts?: ReadonlyArray<Mount>;
   /** Which browser requests are refused and which CORS headers are sent (default: PUBLIC_READ_POLICY). */
@@ -64,7 +65,7 @@ async function dispatch<M>(options: DispatcherOptions<M>, req: IncomingMessage, 
   try {
     url = new URL(req.url ?? '/', 'http://localhost');
   } catch {
-    throw new GafferError('GAFFER_ERR_BAD_REQUEST', 400, 'bad_request', `invalid request target ${JSON.stringify(req.url)}`);
+    throw gafferError('GAFFER_ERR_BAD_REQUEST', `invalid request target ${JSON.stringify(req.url)}`);
   }
   const mount = options.mounts?.find((m) => isUnderPrefix(url.pathname, m.prefix));
   const policy = options.policy ?? PUBLIC_READ_POLICY;
@@ -83,8 +84,7 @@ async function dispatch<M>(options: DispatcherOptions<M>, req: IncomingMessage, 
   if (!found.found) {
     if (found.status === 405) {
       res.setHeader('Allow', found.allow.join(', '));
-      throw new GafferError('GAFFER_ERR_METHOD_NOT_ALLOWED', 405, 'method_not_allowed',
-        `${method} is not allowed on ${url.pathname}; allowed: ${found.allow.join(', ')}`);
+      throw gafferError('GAFFER_ERR_METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}; allowed: ${found.allow.join(', ')}`);
     }
     throw new NotFoundError('resource_not_found', `no route for ${method} ${url.pathname}`);
   }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { BadRequestError } from '../errors.js';
-import type { HttpLogger } from './respond.js';
+import type { Logger } from '../util/logger.js';
 import { SseOutputEncoder } from './sse-framing.js';
 
 export type FeedKind = 'longpoll' | 'continuous' | 'eventsource';
@@ -59,7 +59,7 @@ export class Feed {
   readonly #res: ServerResponse;
   readonly #bufferLimit: number;
   readonly #closeListeners: Array<() => void> = [];
-  readonly #logger: HttpLogger;
+  readonly #logger: Logger;
   readonly #description: string;
   readonly #encoders = new Map<string, SseOutputEncoder>();
   #queue: Buffer[] = [];
@@ -69,7 +69,7 @@ export class Feed {
   #closed = false;
   #wasCut = false;
 
-  constructor(res: ServerResponse, options: FeedOptions, logger: HttpLogger) {
+  constructor(res: ServerResponse, options: FeedOptions, logger: Logger) {
     this.kind = options.kind;
     this.#res = res;
     this.#bufferLimit = options.bufferLimit ?? DEFAULT_FEED_BUFFER_LIMIT;
@@ -198,9 +198,9 @@ export class Feed {
 /** Tracks open feeds so a server stop can end them all. */
 export class FeedRegistry {
   readonly #feeds = new Set<Feed>();
-  readonly #logger: HttpLogger;
+  readonly #logger: Logger;
 
-  constructor(logger: HttpLogger) {
+  constructor(logger: Logger) {
     this.#logger = logger;
   }
 

@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody, isGafferError } from '../errors.js';
+import { errorBody, isGafferError, toWireError } from '../errors.js';
+import type { Logger } from '../util/logger.js';
 
-/** The logging surface httpkit needs (structurally the core Logger). */
-export interface HttpLogger {
-  debug(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 /** What a route handler returns; `undefined` means the handler took over the response (feeds). */
 export type Reply =
@@ -64,29 +59,26 @@ export function sendReply(res: ServerResponse, reply: Reply): void {
  * log line with the stack (never sent to the client). When the response has
  * already started (a feed), the connection is closed instead.
  */
-export function sendError(res: ServerResponse, err: unknown, logger: HttpLogger, context = ''): void {
+export function sendError(res: ServerResponse, err: unknown, logger: Logger, context = ''): void {
   const where = context ? ` (${context})` : '';
-  if (!isGafferError(err)) {
+  const wire = toWireError(err);
+  if (wire.isInternal) {
     logger.error(`internal error${where}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-  } else if (err.status >= 500 && err.reason !== 'manager_stopped') {
-    logger.error(`${err.reason}${where}: ${err.message}`);
+  } else if (wire.status >= 500 && wire.reason !== 'manager_stopped') {
+    logger.error(`${wire.reason}${where}: ${wire.message}`);
   } else {
-    logger.debug(`${err.status} ${err.reason}${where}: ${err.message}`);
+    logger.debug(`${wire.status} ${wire.reason}${where}: ${wire.message}`);
   }
   if (res.headersSent) {
     if (!res.writableEnded) res.destroy();
     return;
   }
-  if (!isGafferError(err)) {
-    sendJson(res, 500, { error: 'internal_error', errno: 500, reason: 'internal_error' });
-    return;
-  }
   const headers: Record<string, string> = {};
-  if (err.status === 413) closeAfterBody(res);
+  if (wire.status === 413) closeAfterBody(res);
   // Errors may carry response headers (`Allow` for a 405, `Upgrade` for a 426).
-  const extra = err.details?.headers;
+  const extra = isGafferError(err) ? err.details?.headers : undefined;
   if (typeof extra === 'object' && extra !== null) Object.assign(headers, extra);
-  sendJson(res, err.status, errorBody(err), headers);
+  sendJson(res, wire.status, errorBody(wire), headers);
 }
 
 /**

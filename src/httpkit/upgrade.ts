@@ -2,10 +2,10 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { isGafferError } from '../errors.js';
+import { toWireError } from '../errors.js';
 import type { RequestPolicy } from './origin-policy.js';
 import { compilePattern, matchPattern, splitPath, type PathMatch, type PathPattern } from './path-pattern.js';
-import type { HttpLogger } from './respond.js';
+import type { Logger } from '../util/logger.js';
 
 /** Handles an accepted websocket; `match` holds the path parameters of its endpoint. */
 export type WebSocketHandler = (ws: WebSocket, req: IncomingMessage, match: PathMatch & { url: URL }) => void;
@@ -54,11 +54,11 @@ export class UpgradeRouter {
   readonly #endpoints: Array<{ pattern: PathPattern; handler: WebSocketHandler }> = [];
   readonly #raw: Array<{ predicate: UpgradePredicate; handler: RawUpgradeHandler }> = [];
   readonly #rawSockets = new Set<Duplex>();
-  readonly #logger: HttpLogger;
+  readonly #logger: Logger;
   readonly #policy: RequestPolicy | undefined;
 
   /** `policy`: every upgrade is checked (guarded) before any handler sees it; refusals get the error's status. */
-  constructor(options: { logger: HttpLogger; maxPayload?: number; policy?: RequestPolicy }) {
+  constructor(options: { logger: Logger; maxPayload?: number; policy?: RequestPolicy }) {
     this.#logger = options.logger;
     this.#policy = options.policy;
     this.#maxPayload = options.maxPayload ?? 16 * 1024 * 1024;
@@ -89,9 +89,10 @@ export class UpgradeRouter {
     try {
       this.#policy?.check(req, true);
     } catch (err) {
-      if (!isGafferError(err)) throw err;
-      this.#logger.debug(`upgrade ${url.pathname} refused: ${err.message}`);
-      abortHandshake(socket, err.status, err.reason);
+      const wire = toWireError(err);
+      if (wire.isInternal) throw err;
+      this.#logger.debug(`upgrade ${url.pathname} refused: ${wire.message}`);
+      abortHandshake(socket, wire.status, wire.reason);
       return;
     }
     try {

@@ -4,8 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import sockjs, { type Connection } from 'sockjs';
-import type { EventListener } from '../core/event-bus.js';
-import { silentLogger, type Logger } from '../core/logger.js';
+import type { EventListener } from '../util/event-bus.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import { LOOKUPD_FEED_PREFIX } from '../protocol/lookupd.js';
 import { cutSockjsConnection, sockjsBacklog } from '../httpkit/sockjs-backlog.js';
 import { DEFAULT_LOOKUPD_LIMITS } from './limits.js';

@@ -1,8 +1,8 @@
 // The lookupd HTTP API (lookupd.md "HTTP API"): directory queries as JSON,
 // on httpkit's router and dispatcher (CORS, OPTIONS, 404/405, errors).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequestError, GafferError, NotFoundError } from '../errors.js';
-import type { Logger } from '../core/logger.js';
+import { BadRequestError, GafferError, NotFoundError, gafferError } from '../errors.js';
+import type { Logger } from '../util/logger.js';
 import { createRequestListener, type MountHandler, type RequestContext, type RouteHandler } from '../httpkit/dispatcher.js';
 import { json, text } from '../httpkit/respond.js';
 import { Router } from '../httpkit/router.js';
@@ -34,8 +34,7 @@ export function createLookupdRequestListener(registry: Registry, feed: EventFeed
 }
 
 function upgradeRequired(): GafferError {
-  return new GafferError('GAFFER_ERR_UPGRADE_REQUIRED', 426, 'upgrade_required',
-    '/ws is the node registration websocket: connect to it with a websocket client (ws://host:port/ws)');
+  return gafferError('GAFFER_ERR_UPGRADE_REQUIRED', '/ws is the node registration websocket: connect to it with a websocket client (ws://host:port/ws)');
 }
 
 function requireParam(ctx: RequestContext, name: string): string {

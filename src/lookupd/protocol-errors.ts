@@ -1,11 +1,14 @@
 // Errors of the registration protocol. Each becomes one error reply
 // `{errno, reason, msgid}` on the websocket; `code` is for logs and docs.
-import { GafferError } from '../errors.js';
+import { GafferError, type ErrorCode } from '../errors.js';
 import { LOOKUPD_REASONS, jobAlreadyRegisteredReason, jobNotFoundReason } from '../protocol/lookupd.js';
+
+/** The registered lookupd codes, without their GAFFER_ERR_LOOKUPD_ prefix. */
+type LookupdCode = ErrorCode extends infer C ? C extends `GAFFER_ERR_LOOKUPD_${infer S}` ? S : never : never;
 
 /** A registration message that was refused; `status` is the wire errno. */
 export class LookupdProtocolError extends GafferError {
-  constructor(code: string, status: number, reason: string, message: string) {
+  constructor(code: LookupdCode, status: number, reason: string, message: string) {
     super(`GAFFER_ERR_LOOKUPD_${code}`, status, reason, message);
   }
 }

@@ -3,9 +3,9 @@
 // answering is terminated, which removes it and its jobs).
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import type { LookupdMessage, LookupdReply, MessageId } from '../protocol/lookupd.js';
-import { isGafferError } from '../errors.js';
+import { toWireError } from '../errors.js';
 import { parseMessage } from './parse-message.js';
 import type { Registry } from './registry.js';
 import type { RemoteNode } from './remote-node.js';
@@ -116,12 +116,10 @@ export class RegistrationEndpoint {
       }
       return { ok: true, msgid };
     } catch (err) {
-      if (!isGafferError(err)) {
-        this.#logger.error(`lookupd: ${message.type} from node ${node.label} failed: ${(err as Error)?.stack ?? String(err)}`);
-        return { errno: 500, reason: 'internal_error', msgid };
-      }
-      this.#logger.debug(`lookupd: ${err.message}`);
-      return { errno: err.status, reason: err.reason, msgid };
+      const wire = toWireError(err);
+      if (wire.isInternal) this.#logger.error(`lookupd: ${message.type} from node ${node.label} failed: ${(err as Error)?.stack ?? String(err)}`);
+      else this.#logger.debug(`lookupd: ${wire.message}`);
+      return { errno: wire.status, reason: wire.reason, msgid };
     }
   }
 

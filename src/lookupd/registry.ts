@@ -1,8 +1,8 @@
 // The cluster directory: connected nodes, their sessions, jobs and pids, with
 // the rules of lookupd.md (identify once, unique (name, origin), a job at
 // most once per node). Every change is published on `events` for the feed.
-import { EventBus } from '../core/event-bus.js';
-import type { Logger } from '../core/logger.js';
+import { EventBus } from '../util/event-bus.js';
+import type { Logger } from '../util/logger.js';
 import type { LookupdEvent, NodeVersion } from '../protocol/lookupd.js';
 import {
   alreadyIdentified, identityExists, jobAlreadyRegistered, jobNotFound, notIdentified, tooManyJobs, tooManyPids,

@@ -5,7 +5,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { silentLogger, type Logger } from '../core/logger.js';
+import { silentLogger, type Logger } from '../util/logger.js';
 import { isUnderPrefix } from '../httpkit/dispatcher.js';
 import { abortHandshake, UpgradeRouter } from '../httpkit/upgrade.js';
 import { LOOKUPD_DEFAULT_PORT, LOOKUPD_FEED_PREFIX, LOOKUPD_WS_PATH } from '../protocol/lookupd.js';

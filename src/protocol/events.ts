@@ -61,20 +61,3 @@ export function jobEvent(full: string, action: string): string {
 export function processEvent(pid: number | string, action: string): string {
   return `proc.${pid}.${action}`;
 }
-
-/**
- * Does `pattern` select `eventType`? `.` is the wildcard, a trailing `.` is
- * ignored, otherwise the pattern equals the type or is a prefix made of
- * whole dot-separated segments.
- */
-export function matchesPattern(pattern: string, eventType: string): boolean {
-  const p = normalizePattern(pattern);
-  if (p === '.') return true;
-  return eventType === p || eventType.startsWith(`${p}.`);
-}
-
-/** Strip the trailing `.` of a pattern (`proc.a.` -> `proc.a`); `.` and `` stay the wildcard. */
-export function normalizePattern(pattern: string): string {
-  if (pattern === '' || pattern === '.') return '.';
-  return pattern.endsWith('.') ? pattern.slice(0, -1) : pattern;
-}

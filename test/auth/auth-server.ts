@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { Authenticator, type AuthenticatorOptions } from '../../src/auth/authenticator.js';
-import type { Logger } from '../../src/core/logger.js';
+import type { Logger } from '../../src/util/logger.js';
 import type { KeyPermissions } from '../../src/protocol/auth.js';
 import { startServer, type TestServer } from '../helpers/http.js';
 

@@ -8,8 +8,8 @@ import { GafferClient } from '../../src/client/gaffer-client.js';
 import { SseParser } from '../../src/client/sse-parser.js';
 import { commitArgsOf } from '../../src/cli/gaffer/commands/ps-run.js';
 import { parseScaleWord } from '../../src/cli/gaffer/commands/scale.js';
-import { formatResult, formatTable } from '../../src/cli/gafferctl/format.js';
-import { isColorEnabled } from '../../src/cli/gafferctl/io.js';
+import { formatResult, formatTable } from '../../src/cli/shared/format.js';
+import { isColorEnabled } from '../../src/cli/shared/io.js';
 import { BadRequestError, ConflictError, ForbiddenError, GafferError, NotFoundError, UnauthorizedError } from '../../src/errors.js';
 import { startServer } from '../helpers/http.js';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import type { CliIo } from '../../src/cli/gafferctl/io.js';
+import type { CliIo } from '../../src/cli/shared/io.js';
 import { Prompter } from '../../src/cli/gaffer/prompt.js';
 import { withNodeKey } from '../../src/cli/gaffer/user-config.js';
 

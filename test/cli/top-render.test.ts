@@ -3,9 +3,9 @@
 // and the key decoder. The live behaviour is tested in gafferctl-top.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { actionOfKey, decodeKeys } from '../../src/cli/gafferctl/top/top-keys.js';
-import { TopModel, type TopJobInfo } from '../../src/cli/gafferctl/top/top-model.js';
-import { renderScreen, renderSnapshot } from '../../src/cli/gafferctl/top/top-render.js';
+import { actionOfKey, decodeKeys } from '../../src/cli/shared/top/top-keys.js';
+import { TopModel, type TopJobInfo } from '../../src/cli/shared/top/top-model.js';
+import { renderScreen, renderSnapshot } from '../../src/cli/shared/top/top-render.js';
 
 const NOW = Date.parse('2026-12-06T10:00:00Z');
 

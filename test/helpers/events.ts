@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { EventBus } from '../../src/core/event-bus.js';
+import type { EventBus } from '../../src/util/event-bus.js';
 import type { EventPayload } from '../../src/protocol/events.js';
 
 /**

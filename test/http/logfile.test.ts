@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Manager } from '../../src/core/manager.js';
-import { tailStart } from '../../src/http/routes-v05-logfile.js';
+import { tailStart } from '../../src/http/log-tail.js';
 import { startAuthServer, statusOf, withKey } from '../auth/auth-server.js';
 import { nextEvent } from '../helpers/events.js';
 import { errorBody, openStream, request, startServer, waitUntil } from '../helpers/http.js';

@@ -4,9 +4,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { UpgradeRouter, abortHandshake } from '../../src/httpkit/upgrade.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { connectWs } from '../helpers/http.js';
 
-const logger = { debug: () => {}, warn: () => {}, error: () => {} };
+const logger = silentLogger;
 const upgrades = new UpgradeRouter({ logger });
 let server: Server;
 let base = '';

@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { ChildRecord, type ChildRecordData } from '../../src/daemon/crash-recovery.js';
+import { ChildRecord, type ChildRecordData } from '../../src/daemon/child-record.js';
 import { Manager } from '../../src/core/manager.js';
 import { recordingLogger } from '../helpers/manager.js';
 import { useTempDir } from '../config/temp-dir.js';

@@ -2,7 +2,7 @@
 // its arguments, names the permission it needs (auth.md), then runs against
 // the Manager. Operations that stop processes answer at once, like the 202
 // routes; their failures are logged.
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../util/logger.js';
 import type { Manager } from '../../core/manager.js';
 import { BadRequestError, GafferError, NotFoundError, isGafferError } from '../../errors.js';
 import { parseSeconds } from '../../util/duration.js';

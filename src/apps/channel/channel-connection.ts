@@ -1,7 +1,7 @@
 // One client of the SockJS channel: its rights, its reference-counted
 // subscriptions and its commands. Independent of the transport, so the
 // protocol is the same over websocket, polling and the raw websocket.
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../util/logger.js';
 import type { Manager } from '../../core/manager.js';
 import type { ChannelAuth } from '../../protocol/auth.js';
 import { ChannelAccess } from './channel-auth.js';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import type { Connection } from 'sockjs';
 import type { Application } from '../../core/application.js';
-import { silentLogger, type Logger } from '../../core/logger.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
 import type { Manager } from '../../core/manager.js';
 import { isUnderPrefix, type MountHandler } from '../../httpkit/dispatcher.js';
 import { sendJson } from '../../httpkit/respond.js';

@@ -2,7 +2,7 @@
 // loads the plugin directory, starts and stops the plugin applications with
 // the Manager, rescans on reload, and serves `/_plugin/<name>/` sites.
 import type { Application } from '../../core/application.js';
-import { silentLogger, type Logger } from '../../core/logger.js';
+import { silentLogger, type Logger } from '../../util/logger.js';
 import type { Manager } from '../../core/manager.js';
 import { ConfigError } from '../../errors.js';
 import type { MountHandler } from '../../httpkit/dispatcher.js';

@@ -5,7 +5,7 @@
 // logged and skipped.
 import { pathToFileURL } from 'node:url';
 import type { Application } from '../../core/application.js';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../util/logger.js';
 import { ConfigError } from '../../errors.js';
 import { isApplication, isApplicationClass, isPluginClass } from './plugin.js';
 import { listPluginFolders, type PluginFolder } from './plugin-folders.js';

@@ -3,8 +3,8 @@
 // sites added while gafferd runs are served without a restart.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { Logger } from '../../core/logger.js';
-import { GafferError, NotFoundError } from '../../errors.js';
+import type { Logger } from '../../util/logger.js';
+import { NotFoundError, gafferError } from '../../errors.js';
 import { sendError } from '../../httpkit/respond.js';
 import { findSiteDir } from './plugin-folders.js';
 import { decodePathSegments, resolveInside, sendFile } from './static-files.js';
@@ -62,7 +62,7 @@ export class PluginSites {
     const method = (req.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD, OPTIONS');
-      throw new GafferError('GAFFER_ERR_METHOD_NOT_ALLOWED', 405, 'method_not_allowed', `${method} is not allowed on plugin sites; use GET or HEAD`);
+      throw gafferError('GAFFER_ERR_METHOD_NOT_ALLOWED', `${method} is not allowed on plugin sites; use GET or HEAD`);
     }
     // The raw path keeps %2f and %2e encoded, so each segment is decoded and checked on its own.
     const raw = url.pathname.slice(PLUGIN_SITE_PREFIX.length).split('/').slice(1);

@@ -12,7 +12,7 @@ import type { EnvFiles } from '../../config/env-file.js';
 import type { Procfile } from '../../config/procfile.js';
 import { NotFoundError } from '../../errors.js';
 import { parseJobName } from '../../util/names.js';
-import { isColorEnabled, type CliIo } from '../gafferctl/io.js';
+import { isColorEnabled, type CliIo } from '../shared/io.js';
 import { explicitAppName, folderAppName } from './app-name.js';
 import { parseConcurrencyOption } from './concurrency.js';
 import type { GafferOptions } from './options.js';

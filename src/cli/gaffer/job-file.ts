@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BadRequestError, NotFoundError } from '../../errors.js';
 import { parseJobName } from '../../util/names.js';
-import type { CliIo } from '../gafferctl/io.js';
+import type { CliIo } from '../shared/io.js';
 
 export interface FileJob {
   /** Session given by the job name (`app.job`), if any. */

@@ -7,7 +7,7 @@ import type { ManagedProcess } from '../../core/managed-process.js';
 import { Manager } from '../../core/manager.js';
 import { LOCAL_CONSOLE_EVENTS, type EventPayload } from '../../protocol/events.js';
 import { parseJobName } from '../../util/names.js';
-import type { CliIo } from '../gafferctl/io.js';
+import type { CliIo } from '../shared/io.js';
 
 export interface LocalRunOptions {
   io: CliIo;

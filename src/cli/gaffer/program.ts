@@ -4,7 +4,7 @@ import { Command, CommanderError, type OutputConfiguration } from 'commander';
 import { VERSION } from '../../protocol/version.js';
 import { closestWord } from '../../util/closest-word.js';
 import { UsageError } from '../shared/usage-error.js';
-import type { CliIo } from '../gafferctl/io.js';
+import type { CliIo } from '../shared/io.js';
 import type { GafferCommand } from './command.js';
 import { COMMAND_GROUPS } from './commands/registry.js';
 import { GafferContext } from './context.js';

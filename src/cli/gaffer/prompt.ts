@@ -4,7 +4,7 @@
 // undefined at end of input; hidden answers are not echoed on a terminal.
 import { StringDecoder } from 'node:string_decoder';
 import { LineSplitter } from '../../util/lines.js';
-import type { CliIo } from '../gafferctl/io.js';
+import type { CliIo } from '../shared/io.js';
 
 /** stdin as a terminal: raw mode turns the echo (and line editing) off. */
 interface TerminalInput {

@@ -2,7 +2,7 @@
 // (cli.md → Exit status and errors (gaffer)).
 import { UnreachableError, messageOf, responseBody } from '../../client/client-errors.js';
 import { isGafferError } from '../../errors.js';
-import type { CliIo } from '../gafferctl/io.js';
+import type { CliIo } from '../shared/io.js';
 
 /** Print `err` for an operator; resolves with the exit status (1). */
 export function reportError(err: unknown, io: CliIo): number {

@@ -1,5 +1,5 @@
 // The log lines of gaffer_lookupd: timestamped, to stderr; debug only with -v; credentials in URLs masked.
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../util/logger.js';
 import { redactCredentials } from '../../util/redact.js';
 
 export function createStderrLogger(verbose: boolean, stream: { write(text: string): unknown } = process.stderr): Logger {

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { resolveClientOptions } from '../../client/connection-options.js';
 import { DEFAULT_ENDPOINT } from '../../client/endpoint.js';
 import { GafferClient } from '../../client/gaffer-client.js';
-import { formatResult } from './format.js';
-import type { CliIo } from './io.js';
+import { formatResult } from '../shared/format.js';
+import type { CliIo } from '../shared/io.js';
 
 /** Global options, accepted before or after the command. */
 export interface GlobalOptions {

@@ -7,7 +7,7 @@ import { UsageError } from '../shared/usage-error.js';
 import { COMMANDS } from './commands/registry.js';
 import { CtlContext, type CtlCommand, type GlobalOptions } from './context.js';
 import { rootHelp } from './help.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from '../shared/io.js';
 import { reportError } from './report-error.js';
 
 /** Exit status of usage errors (bad option, missing argument). */

@@ -2,7 +2,7 @@
 // (cli.md → Exit status (gafferctl)).
 import { UnreachableError, messageOf, responseBody } from '../../client/client-errors.js';
 import { isGafferError } from '../../errors.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from '../shared/io.js';
 
 /** Print `err` for an operator and return the exit status (always 1). */
 export function reportError(err: unknown, io: CliIo): number {

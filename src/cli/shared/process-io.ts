@@ -1,7 +1,7 @@
 // The CliIo of a real process: routes signals to the running command (the last
 // handler registered) and treats a closed stdout (`| head`) like an interrupt.
 // Exiting is left to the caller's `exit`, so process.exit stays in main.ts.
-import type { CliIo } from '../gafferctl/io.js';
+import type { CliIo } from './io.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGHUP'] as const;
 

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../../errors.js';
 import { appJobs } from '../app-jobs.js';
-import { formatTable } from '../../gafferctl/format.js';
+import { formatTable } from '../../shared/format.js';
 import type { GafferCommand } from '../command.js';
 
 export const jobsCommand: GafferCommand = {

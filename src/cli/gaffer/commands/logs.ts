@@ -4,7 +4,7 @@ import type { GafferClient } from '../../../client/gaffer-client.js';
 import { NotFoundError, isGafferError } from '../../../errors.js';
 import { formatClock } from '../../../util/duration.js';
 import { fullName } from '../../../util/names.js';
-import { NameColors } from '../../gafferctl/name-colors.js';
+import { NameColors } from '../../shared/name-colors.js';
 import type { GafferCommand } from '../command.js';
 import type { GafferContext } from '../context.js';
 import { followCanonicalEvents } from '../event-follower.js';
@@ -78,7 +78,7 @@ HTTP: GET /jobs/<sid>/<name>/logfile?stream=stdout&lines=N&follow=true
         return followEvents(ctx, `job.${full}.`, opts.color !== false);
       }
     }
-    const { copyLogStream } = await import('../../gafferctl/log-stream.js');
+    const { copyLogStream } = await import('../../shared/log-stream.js');
     const end = await copyLogStream(res, ctx.io);
     if (end === 'broken') {
       ctx.err(`gaffer: the connection to gafferd at ${client.endpoint.display} broke while reading the log of '${full}'`);

@@ -1,7 +1,7 @@
 import { BadRequestError } from '../../../errors.js';
 import type { LookupdEvent } from '../../../protocol/lookupd.js';
 import { formatClock } from '../../../util/duration.js';
-import { NameColors } from '../../gafferctl/name-colors.js';
+import { NameColors } from '../../shared/name-colors.js';
 import type { GafferCommand } from '../command.js';
 
 export const lookupCommand: GafferCommand = {

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../../errors.js';
 import { appJobs } from '../app-jobs.js';
 import type { JobInfo } from '../../../client/gaffer-client.js';
 import { isFailing, psBlock, type JobFailure } from '../ps-lines.js';
-import { NameColors } from '../../gafferctl/name-colors.js';
+import { NameColors } from '../../shared/name-colors.js';
 import type { GafferCommand } from '../command.js';
 
 export const psCommand: GafferCommand = {

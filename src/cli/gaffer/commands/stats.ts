@@ -1,4 +1,4 @@
-import { formatTable } from '../../gafferctl/format.js';
+import { formatTable } from '../../shared/format.js';
 import type { GafferCommand } from '../command.js';
 import { jobNotFound } from './job-errors.js';
 

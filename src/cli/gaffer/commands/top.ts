@@ -1,5 +1,5 @@
 import type { GafferCommand } from '../command.js';
-import { configureTop, runTop, TOP_DESCRIPTION } from '../../gafferctl/commands/top.js';
+import { configureTop, runTop, TOP_DESCRIPTION } from '../../shared/top/top-command.js';
 
 /** `gaffer top`: the same live view as `gafferctl top`, on the gafferd of -g/--endpoint. */
 export const topCommand: GafferCommand = {

@@ -1,5 +1,5 @@
 import { lastExitText, nextRetryText, type JobFailure } from '../../shared/job-failure.js';
-import { formatTable } from '../format.js';
+import { formatTable } from '../../shared/format.js';
 import type { CtlCommand } from '../context.js';
 
 export const listCommand: CtlCommand = {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { BadRequestError, NotFoundError } from '../../../errors.js';
 import type { CtlCommand } from '../context.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../shared/io.js';
 
 export const loadProcess: CtlCommand = {
   name: 'load_process',

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { isGafferError } from '../../../errors.js';
 import { fullName, parseJobName } from '../../../util/names.js';
 import type { CtlCommand } from '../context.js';
-import { copyLogStream } from '../log-stream.js';
+import { copyLogStream } from '../../shared/log-stream.js';
 
 export const tailCommand: CtlCommand = {
   name: 'tail',

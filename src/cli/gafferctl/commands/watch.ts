@@ -2,8 +2,8 @@ import { InvalidArgumentError } from 'commander';
 import { watchEvents } from '../../../client/event-watcher.js';
 import { formatClock } from '../../../util/duration.js';
 import type { CtlCommand } from '../context.js';
-import { isColorEnabled } from '../io.js';
-import { NameColors } from '../name-colors.js';
+import { isColorEnabled } from '../../shared/io.js';
+import { NameColors } from '../../shared/name-colors.js';
 
 export const watchCommand: CtlCommand = {
   name: 'watch',

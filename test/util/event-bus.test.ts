@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EventBus } from '../../src/core/event-bus.js';
-import { matchesPattern } from '../../src/protocol/events.js';
+import { EventBus } from '../../src/util/event-bus.js';
+import { matchesPattern } from '../../src/util/event-pattern.js';
 
 test('patterns: wildcard, whole-segment prefixes, trailing dot, no glob', () => {
   assert.ok(matchesPattern('.', 'anything'));

@@ -1,5 +1,14 @@
-import { normalizePattern, type EventPayload } from '../protocol/events.js';
+import { normalizePattern } from './event-pattern.js';
 import { silentLogger, type Logger } from './logger.js';
+
+/**
+ * What the bus carries: a record naming its event type. The wire payloads of
+ * protocol/events.ts (`EventPayload`) have this shape; util/ does not import protocol/.
+ */
+export interface EventPayload {
+  event: string;
+  [key: string]: unknown;
+}
 
 export type EventListener = (eventType: string, payload: EventPayload) => void;
 
