@@ -33,14 +33,17 @@ export class ManagerMetrics {
   readonly #manager: Manager;
   readonly #counters = new Map<string, JobCounters>();
   readonly #minSampleMs: number;
+  readonly #queueBuses: Readonly<Record<string, EventBus>>;
   #samples = new Map<number, ProcSample>();
   #sampledAt = 0;
   #started = false;
   readonly #listener = (type: string, payload: EventPayload): void => this.#count(type, payload);
 
-  constructor(manager: Manager, options: { minSampleMs?: number } = {}) {
+  /** `queues`: derived event streams to report beside the canonical one (`stream` label -> bus). */
+  constructor(manager: Manager, options: { minSampleMs?: number; queues?: Record<string, EventBus> } = {}) {
     this.#manager = manager;
     this.#minSampleMs = options.minSampleMs ?? 1000;
+    this.#queueBuses = options.queues ?? {};
   }
 
   /** Start counting events (idempotent). */
@@ -111,7 +114,7 @@ export class ManagerMetrics {
   #queues(pick: (bus: EventBus) => number): Sample[] {
     return [
       { labels: { stream: 'canonical' }, value: pick(this.#manager.events) },
-      { labels: { stream: 'legacy' }, value: pick(this.#manager.legacyEvents) },
+      ...Object.entries(this.#queueBuses).map(([stream, bus]) => ({ labels: { stream }, value: pick(bus) })),
     ];
   }
 

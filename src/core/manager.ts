@@ -1,21 +1,20 @@
 import { BadRequestError, ConflictError, NotFoundError, SpawnError, StoppedError } from '../errors.js';
-import { LEGACY_EVENT_NAMES, LEGACY_PER_JOB, jobEvent, processEvent, type CanonicalEventType } from '../protocol/events.js';
 import { DEFAULT_SESSION, fullName, parseJobName, validateSessionId } from '../util/names.js';
-import { applyScale, parseScale } from '../util/scale.js';
-import { parseSignal } from '../util/signals.js';
+import { applyScale, type ScaleOperation } from '../util/scale.js';
 import { resolveGid, resolveUid } from '../util/users.js';
 import type { Application } from './application.js';
 import { buildSpawnCommand, composeEnv } from './command.js';
 import { EventBus } from './event-bus.js';
+import { EventPublisher, type EventRecordListener } from './event-publisher.js';
 import { FlapDetector } from './flapping.js';
 import { Job, type JobIdentity } from './job.js';
 import { jobConfigToJSON, normalizeJobConfig, requiresRestart, type JobConfig } from './job-config.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ManagedProcess, type ExitStatus, type OutputChunk } from './managed-process.js';
-import { aggregateStats, sampleLegacyProcess, sampleProcess, type LegacyProcessStats, type ProcessStats } from './process-stats.js';
+import { aggregateStats, sampleProcess, type ProcessStats } from './process-stats.js';
 import { StatsMonitor, type StatListener } from './stats-monitor.js';
 import { Supervisor, spawnError, type ProcessTableListener } from './supervisor.js';
-import { jobInfo, jobStatus, processInfo } from './job-views.js';
+import { jobInfo, processInfo } from './job-views.js';
 import { findCycle, stopLevels } from './dependencies.js';
 import { parseJobPolicy } from './job-policy.js';
 import { rollOut } from './rolling-reload.js';
@@ -24,6 +23,7 @@ import { OutputHistory, parseOutputHistory } from './output-history.js';
 
 export { MIN_UPTIME_MS, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './restart-policy.js';
 export type { ProcessTableListener } from './supervisor.js';
+export type { EventRecord, EventRecordListener } from './event-publisher.js';
 
 export interface ManagerOptions {
   logger?: Logger;
@@ -53,14 +53,16 @@ type State = 'new' | 'running' | 'stopping' | 'stopped';
 
 /**
  * The supervisor core: sessions -> jobs -> processes with internal pids.
- * Every state change is published on `events` (canonical 0.5 vocabulary) and
- * `legacyEvents` (0.4 vocabulary). Operations change state synchronously;
+ * Every state change is published on `events` (canonical vocabulary; the 0.4
+ * stream is derived at the edge from `onEventRecord`). Operations change state synchronously;
  * those that stop processes return a promise resolved when they have exited.
  */
 export class Manager {
   readonly events: EventBus;
-  readonly legacyEvents: EventBus;
   readonly logger: Logger;
+  /** Bound of the event queues (undefined: the EventBus default); derived streams use it too. */
+  readonly maxQueue: number | undefined;
+  readonly #publisher: EventPublisher;
 
   readonly #sessions = new Map<string, Map<string, Job>>();
   readonly #outputListeners = new Set<ManagerOutputListener>();
@@ -74,11 +76,11 @@ export class Manager {
 
   constructor(options: ManagerOptions = {}) {
     this.logger = options.logger ?? silentLogger;
+    this.maxQueue = options.maxQueue;
     this.events = new EventBus({ maxQueue: options.maxQueue, logger: this.logger });
-    this.legacyEvents = new EventBus({ maxQueue: options.maxQueue, logger: this.logger });
+    this.#publisher = new EventPublisher(this.events, (err) => this.logger.error(`event record listener failed: ${describe(err)}`));
     this.#sup = new Supervisor({
-      events: this.events,
-      legacyEvents: this.legacyEvents,
+      publisher: this.#publisher,
       logger: this.logger,
       isRunning: () => this.#state === 'running',
       jobs: () => this.#allJobs(),
@@ -160,8 +162,7 @@ export class Manager {
       const exits: Array<Promise<unknown>> = [];
       for (const job of [...level].reverse()) {
         job.numprocesses = 0;
-        this.#sup.publish('stop', job, {});
-        this.events.publish(jobEvent(job.fullName, 'stop'), { name: job.fullName });
+        this.#publisher.job('stop', job);
         for (const proc of job.processes) {
           if (proc.detach) continue;
           exits.push(this.#sup.stopOne(job, proc));
@@ -226,11 +227,6 @@ export class Manager {
     return jobInfo(this.getJob(name, sessionid));
   }
 
-  /** 0.4 status. */
-  status(name: string): { active: boolean; running: number; max_processes: number; numprocesses: number } {
-    return jobStatus(this.getJob(name));
-  }
-
   /**
    * Internal pids of the running processes (spawn order), or the kept processes of one job. A
    * process asked to stop leaves these lists at once, as in the original (it may take
@@ -267,23 +263,11 @@ export class Manager {
     return sampleProcess(this.getProcess(pid).osPid);
   }
 
-  /** 0.4 stats of one process. */
-  async legacyProcessStats(pid: number | string): Promise<LegacyProcessStats> {
-    return sampleLegacyProcess(this.getProcess(pid).osPid);
-  }
-
   /** 0.5 job stats: per-process stats with pid/os_pid, sums and extremes. */
   async stats(name: string, sessionid?: string): Promise<ReturnType<typeof aggregateStats<ProcessStats & { pid: number; os_pid: number }>>> {
     const job = this.getJob(name, sessionid);
     const stats = await Promise.all(job.processes.map(async (p) => ({ ...(await sampleProcess(p.osPid)), pid: p.pid, os_pid: p.osPid })));
     return aggregateStats(job.fullName, stats);
-  }
-
-  /** 0.4 job stats: per-process 0.4 stats with `id`, sums and extremes. */
-  async legacyStats(name: string): Promise<ReturnType<typeof aggregateStats<LegacyProcessStats & { id: number }>>> {
-    const job = this.getJob(name);
-    const stats = await Promise.all(job.processes.map(async (p) => ({ ...(await sampleLegacyProcess(p.osPid)), id: p.pid })));
-    return aggregateStats(job.legacyName, stats);
   }
 
   /**
@@ -324,9 +308,18 @@ export class Manager {
     return () => this.#tableListeners.delete(listener);
   }
 
-  /** Events dropped so far because an event queue overflowed (canonical + legacy buses). */
+  /** Events dropped so far because the canonical event queue overflowed. */
   get droppedEvents(): number {
-    return this.events.dropped + this.legacyEvents.dropped;
+    return this.events.dropped;
+  }
+
+  /**
+   * Follow every published event synchronously, with the job and process it is
+   * about (derived streams such as the 0.4 one are built from these). Returns
+   * the function that stops following.
+   */
+  onEventRecord(listener: EventRecordListener): () => void {
+    return this.#publisher.onRecord(listener);
   }
 
   /** Subscribe to the output of every process, current and future. */
@@ -362,7 +355,7 @@ export class Manager {
       this.#sessions.set(sessionid, session);
     }
     session.set(job.name, job);
-    this.#sup.publish('load', job, {});
+    this.#publisher.job('load', job);
     if (start) this.#sup.start(job);
     else job.idle = true;
     return job;
@@ -375,7 +368,7 @@ export class Manager {
     session.delete(job.name);
     if (session.size === 0) this.#sessions.delete(job.sessionid);
     job.unloaded = true;
-    this.#sup.publish('unload', job, {});
+    this.#publisher.job('unload', job);
     return this.#sup.halt(job, { resetTarget: true }).then(() => job.logs?.close());
   }
 
@@ -398,11 +391,8 @@ export class Manager {
   restartJob(name: string, sessionid?: string): Promise<void> {
     this.#assertRunning();
     const job = this.getJob(name, sessionid);
-    if (this.#rolls(job)) {
-      this.#sup.publish('restart', job, {});
-      return this.#rollOut(job);
-    }
-    this.#sup.publish('restart', job, {});
+    this.#publisher.job('restart', job);
+    if (this.#rolls(job)) return this.#rollOut(job);
     if (job.stopped || job.idle) {
       this.#sup.start(job);
       return Promise.resolve();
@@ -422,7 +412,7 @@ export class Manager {
   reload(name: string, sessionid?: string): Promise<void> {
     this.#assertRunning();
     const job = this.getJob(name, sessionid);
-    this.#sup.publish('restart', job, {});
+    this.#publisher.job('restart', job);
     if (this.#rolls(job)) {
       job.flapping?.reset();
       job.fastFailures = 0;
@@ -475,7 +465,7 @@ export class Manager {
       job.stopped = false;
       job.idle = false;
     }
-    this.#sup.publish('update', job, {});
+    this.#publisher.job('update', job);
     if (!job.stopped && !job.idle) this.#sup.watchMemory(job);
     let exits: Array<Promise<unknown>> = [];
     const restart = requiresRestart(before, config) || envChanged;
@@ -496,13 +486,13 @@ export class Manager {
     return Promise.all(exits).then(() => undefined);
   }
 
-  /** Scale a job (`+N`, `-N`, `=N`, `N`, or an integer); returns the new target. */
-  scale(name: string, value: unknown, sessionid?: string): number {
+  /** Scale a job by a parsed scale expression (`parseScale`); returns the new target. */
+  scale(name: string, scale: ScaleOperation, sessionid?: string): number {
     this.#assertRunning();
     const job = this.getJob(name, sessionid);
-    job.numprocesses = applyScale(job.numprocesses, parseScale(value));
+    job.numprocesses = applyScale(job.numprocesses, scale);
     job.idle = false;
-    this.#sup.publish('update', job, {});
+    this.#publisher.job('update', job);
     this.#sup.reconcile(job);
     return job.numprocesses;
   }
@@ -513,18 +503,17 @@ export class Manager {
     return Promise.all(job.processes.map((p) => this.#sup.stopOne(job, p, { replaceOnExit: true }))).then(() => undefined);
   }
 
-  /** Send a signal to every process of a job. */
-  killall(name: string, signal: unknown, sessionid?: string): void {
+  /** Send a signal (a number, from `parseSignal`) to every process of a job. */
+  killall(name: string, signum: number, sessionid?: string): void {
     const job = this.getJob(name, sessionid);
-    const signum = parseSignal(signal as string | number);
-    this.events.publish(jobEvent(job.fullName, 'kill'), { name: job.fullName, signum });
+    this.#publisher.job('kill', job, { signum });
     for (const proc of job.processes) this.#sup.signal(job, proc, signum);
   }
 
-  /** Send a signal to one process. */
-  kill(pid: number | string, signal: unknown): void {
+  /** Send a signal (a number, from `parseSignal`) to one process. */
+  kill(pid: number | string, signum: number): void {
     const { process: proc, job } = this.#entry(pid);
-    this.#sup.signal(job, proc, parseSignal(signal as string | number));
+    this.#sup.signal(job, proc, signum);
   }
 
   /**
@@ -602,6 +591,7 @@ export class Manager {
     }
     const host = {
       events: this.events,
+      publisher: this.#publisher,
       logger: this.logger,
       reconcile: (j: Job) => this.#sup.reconcile(j),
       reapOne: (j: Job, p: ManagedProcess) => this.#sup.reapOne(j, p),

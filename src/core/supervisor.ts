@@ -1,8 +1,7 @@
 import { BadRequestError, NotFoundError, SpawnError } from '../errors.js';
-import { LEGACY_EVENT_NAMES, LEGACY_PER_JOB, jobEvent, processEvent, type CanonicalEventType } from '../protocol/events.js';
 import { parseSignal } from '../util/signals.js';
 import { buildSpawnCommand, composeEnv } from './command.js';
-import type { EventBus } from './event-bus.js';
+import type { EventPublisher } from './event-publisher.js';
 import { instancePortEnv } from './instance-port.js';
 import type { Job } from './job.js';
 import type { Logger } from './logger.js';
@@ -17,8 +16,7 @@ export const MEMORY_CHECK_MS = 1000;
 export const EXIT_STDERR_LINES = 5;
 
 export interface SupervisorContext {
-  events: EventBus;
-  legacyEvents: EventBus;
+  publisher: EventPublisher;
   logger: Logger;
   /** True while the manager accepts work (not stopping). */
   isRunning(): boolean;
@@ -78,8 +76,7 @@ export class Supervisor {
     job.flapping?.reset();
     job.fastFailures = 0;
     job.owedRespawns = 0;
-    this.publish('start', job, {});
-    this.#ctx.events.publish(jobEvent(job.fullName, 'start'), { name: job.fullName });
+    this.#ctx.publisher.job('start', job);
     this.watchMemory(job);
     this.reconcile(job);
   }
@@ -96,8 +93,7 @@ export class Supervisor {
       job.numprocesses = 0;
       job.owedRespawns = 0;
     }
-    this.publish('stop', job, {});
-    this.#ctx.events.publish(jobEvent(job.fullName, 'stop'), { name: job.fullName });
+    this.#ctx.publisher.job('stop', job);
     return Promise.all(job.processes.map((p) => this.stopOne(job, p))).then(() => undefined);
   }
 
@@ -162,12 +158,8 @@ export class Supervisor {
         job.owedRespawns -= 1;
         job.restarts += 1;
       }
-      const payload = { name: job.fullName, pid, os_pid: proc.osPid };
-      this.publish('spawn', job, payload, proc);
-      if (!once) {
-        this.#ctx.events.publish(jobEvent(job.fullName, 'spawn'), payload);
-        this.#startChecks(job, proc);
-      }
+      this.#ctx.publisher.process('spawn', job, proc, { name: job.fullName, pid, os_pid: proc.osPid });
+      if (!once) this.#startChecks(job, proc);
     }
     return proc;
   }
@@ -182,8 +174,7 @@ export class Supervisor {
       job.detach(proc);
       job.leaving.add(proc);
       if (options.replaceOnExit && wasKept) job.replaceOnExit.add(proc);
-      this.#ctx.events.publish('stop_process', { name: job.fullName, pid: proc.pid });
-      this.#publishLegacy('stop_process', job, { pid: proc.pid, os_pid: proc.osPid });
+      this.#ctx.publisher.process('stop_process', job, proc, { name: job.fullName, pid: proc.pid });
     }
     return proc.stop();
   }
@@ -192,33 +183,13 @@ export class Supervisor {
   reapOne(job: Job, proc: ManagedProcess): void {
     job.detach(proc);
     job.leaving.add(proc);
-    const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid };
-    this.publish('reap', job, payload, proc);
-    this.#ctx.events.publish(jobEvent(job.fullName, 'reap'), payload);
-    this.#ctx.events.publish(processEvent(proc.pid, 'reap'), payload);
+    this.#ctx.publisher.process('reap', job, proc, { name: job.fullName, pid: proc.pid, os_pid: proc.osPid });
     void proc.stop();
   }
 
   signal(job: Job, proc: ManagedProcess, signum: number): void {
-    this.#ctx.events.publish(processEvent(proc.pid, 'kill'), { pid: proc.pid, name: job.fullName, signum });
+    this.#ctx.publisher.process('kill', job, proc, { pid: proc.pid, name: job.fullName, signum });
     proc.kill(signum);
-  }
-
-  /** Publish a canonical global event and its legacy translation. */
-  publish(type: CanonicalEventType, job: Job, payload: Record<string, unknown>, proc?: ManagedProcess): void {
-    this.#ctx.events.publish(type, { name: job.fullName, ...payload });
-    const legacy: Record<string, unknown> = { ...payload };
-    delete legacy.name;
-    if (type === 'spawn') legacy.detached = proc?.detach ?? false;
-    if (type === 'exit') delete legacy.once;
-    this.#publishLegacy(type, job, legacy);
-  }
-
-  #publishLegacy(type: CanonicalEventType, job: Job, payload: Record<string, unknown>): void {
-    const legacyType = LEGACY_EVENT_NAMES[type];
-    const body = { name: job.legacyName, ...payload };
-    this.#ctx.legacyEvents.publish(legacyType, body);
-    if (LEGACY_PER_JOB.has(legacyType)) this.#ctx.legacyEvents.publish(`proc.${job.legacyName}.${legacyType}`, body);
   }
 
   #onSpawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoException): void {
@@ -229,7 +200,7 @@ export class Supervisor {
     const error = spawnError(job, proc, err);
     job.spawnError = error.message;
     this.#ctx.logger.error(error.message, { job: job.fullName, proc_pid: proc.pid, errno: err.code ?? 'UNKNOWN' });
-    this.#ctx.events.publish('spawn_error', { name: job.fullName, pid: proc.pid, error: error.message, errno: err.code ?? 'UNKNOWN' });
+    this.#ctx.publisher.process('spawn_error', job, proc, { name: job.fullName, pid: proc.pid, error: error.message, errno: err.code ?? 'UNKNOWN' });
     if (proc.once || !wasMember || job.stopped || job.unloaded) return;
     if (job.policy.restart === 'never') {
       job.numprocesses = Math.max(0, job.numprocesses - 1);
@@ -260,13 +231,10 @@ export class Supervisor {
     job.checks.get(proc.pid)?.stop();
     job.checks.delete(proc.pid);
     const wasMember = job.detach(proc);
-    const payload = {
+    this.#ctx.publisher.process('exit', job, proc, {
       name: job.fullName, pid: proc.pid, os_pid: proc.osPid,
       exit_status: status.exitStatus, term_signal: status.termSignal, once: proc.once,
-    };
-    this.publish('exit', job, payload, proc);
-    this.#ctx.events.publish(jobEvent(job.fullName, 'exit'), payload);
-    this.#ctx.events.publish(processEvent(proc.pid, 'exit'), payload);
+    });
     if (proc.once || job.unloaded || job.stopped || !this.#ctx.isRunning()) return;
     if (!wasMember || (proc.stopRequested && !proc.failure)) {
       this.reconcile(job);
@@ -311,13 +279,13 @@ export class Supervisor {
     if (!job.flapping) return false;
     const decision = job.flapping.recordExit(Date.now());
     if (decision === 'respawn') return false;
-    this.publish('flap', job, {});
+    this.#ctx.publisher.job('flap', job);
     const flapping = job.config.flapping!;
     if (decision === 'retry') {
       this.#ctx.logger.warn(`job '${job.fullName}' is flapping: stopped, retrying in ${flapping.retry_in}s (retry ${job.flapping.retries} of ${flapping.max_retry})`, { job: job.fullName });
     } else {
       this.#ctx.logger.error(`job '${job.fullName}' kept flapping and was given up after ${flapping.max_retry} retries; start it again once fixed`, { job: job.fullName });
-      this.#ctx.events.publish('give_up', { name: job.fullName, on_give_up: job.policy.onGiveUp });
+      this.#ctx.publisher.job('give_up', job, { on_give_up: job.policy.onGiveUp });
     }
     void this.halt(job, { resetTarget: false });
     if (decision === 'retry') {
@@ -328,7 +296,7 @@ export class Supervisor {
         if (job.unloaded || !this.#ctx.isRunning()) return;
         job.stopped = false;
         job.fastFailures = 0;
-        this.publish('restart', job, {});
+        this.#ctx.publisher.job('restart', job);
         this.watchMemory(job);
         this.reconcile(job);
       }, flapping.retry_in * 1000);
@@ -349,10 +317,7 @@ export class Supervisor {
   #onProcessReady(job: Job, proc: ManagedProcess): void {
     if (!proc.active) return;
     proc.ready = true;
-    if (job.policy.ready) {
-      const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid };
-      this.#ctx.events.publish(processEvent(proc.pid, 'ready'), payload);
-    }
+    if (job.policy.ready) this.#ctx.publisher.process('ready', job, proc, { name: job.fullName, pid: proc.pid, os_pid: proc.osPid });
     this.#checkJobReady(job);
   }
 
@@ -361,8 +326,7 @@ export class Supervisor {
     if (job.readyAnnounced || job.stopped || job.waiting || !job.allReady || job.kept.length === 0) return;
     job.readyAnnounced = true;
     if (job.policy.ready) {
-      this.#ctx.events.publish('ready', { name: job.fullName });
-      this.#ctx.events.publish(jobEvent(job.fullName, 'ready'), { name: job.fullName });
+      this.#ctx.publisher.job('ready', job);
       this.#ctx.logger.info(`job '${job.fullName}' is ready`, { job: job.fullName });
     }
     for (const other of this.#ctx.jobs()) {
@@ -393,8 +357,7 @@ export class Supervisor {
     if (!proc.active || proc.stopRequested) return;
     proc.failure = reason;
     const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid, reason, detail };
-    this.#ctx.events.publish(reason === 'max_memory' ? 'max_memory' : 'unhealthy', payload);
-    this.#ctx.events.publish(processEvent(proc.pid, reason === 'max_memory' ? 'max_memory' : 'unhealthy'), payload);
+    this.#ctx.publisher.process(reason === 'max_memory' ? 'max_memory' : 'unhealthy', job, proc, payload);
     this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}): ${detail}; restarting it`, { job: job.fullName, proc_pid: proc.pid, os_pid: proc.osPid });
     void proc.stop();
   }

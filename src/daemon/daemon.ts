@@ -268,7 +268,7 @@ export class Daemon {
     const job = this.manager.getJob(config.name, sessionid);
     // A failed rolling update is logged by the Manager; the old processes keep running.
     this.manager.update({ ...config }, { sessionid }).catch(() => {});
-    if (!job.stopped && !job.idle && job.numprocesses !== config.numprocesses) this.manager.scale(config.name, `=${config.numprocesses}`, sessionid);
+    if (!job.stopped && !job.idle && job.numprocesses !== config.numprocesses) this.manager.scale(config.name, { op: 'set', n: config.numprocesses }, sessionid);
   }
 
   async #readConfig(): Promise<GafferdConfig> {

@@ -7,6 +7,8 @@ import type { Manager } from '../../core/manager.js';
 import { BadRequestError, GafferError, NotFoundError, isGafferError } from '../../errors.js';
 import { parseSeconds } from '../../util/duration.js';
 import { fullName, parseJobName } from '../../util/names.js';
+import { parseScale } from '../../util/scale.js';
+import { parseSignal } from '../../util/signals.js';
 import type { AccessRequirement } from './channel-auth.js';
 
 /** A command whose arguments were checked: what it needs and how to run it. */
@@ -73,14 +75,14 @@ const COMMANDS: Record<(typeof COMMAND_NAMES)[number], CommandSpec> = {
   scale: (input) => {
     if (input.args.length < 2) throw badCommand('scale needs a job name and a value: ["web", "+1"]');
     const value = input.args[1];
-    return jobCommand(input, (name, sid) => ({ numprocesses: input.manager.scale(name, value, sid) }));
+    return jobCommand(input, (name, sid) => ({ numprocesses: input.manager.scale(name, parseScale(value), sid) }));
   },
   info: (input) => jobCommand(input, (name, sid) => ({ info: input.manager.info(name, sid) })),
   stats: (input) => jobCommand(input, async (name, sid) => ({ stats: await input.manager.stats(name, sid) })),
   stopall: (input) => jobCommand(input, (name, sid) => background(input, input.manager.stopall(name, sid), `stopping the processes of ${name}`)),
   killall: (input) => {
     const signal = required(input.args[1], 'killall needs a job name and a signal: ["web", "HUP"]');
-    return jobCommand(input, (name, sid) => { input.manager.killall(name, signal, sid); return { ok: true }; });
+    return jobCommand(input, (name, sid) => { input.manager.killall(name, parseSignal(signal), sid); return { ok: true }; });
   },
   commit: (input) => {
     const gracefulTimeout = input.args[1] ?? input.kwargs.graceful_timeout;
@@ -102,7 +104,7 @@ const COMMANDS: Record<(typeof COMMAND_NAMES)[number], CommandSpec> = {
   },
   kill: (input) => {
     const signal = required(input.args[1], 'kill needs a pid and a signal: [3, "TERM"]');
-    return pidCommand(input, 'manage', (pid) => { input.manager.kill(pid, signal); return { ok: true }; });
+    return pidCommand(input, 'manage', (pid) => { input.manager.kill(pid, parseSignal(signal)); return { ok: true }; });
   },
 };
 
