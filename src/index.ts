@@ -2,6 +2,7 @@
 export { Manager, type ManagerOptions, type LoadOptions, type CommitOptions, type ManagerOutputListener } from './core/manager.js';
 export type { Application } from './core/application.js';
 export { EventBus, type EventListener } from './core/event-bus.js';
+export { legacyEventsOf } from './legacy/legacy-events.js';
 export { Job } from './core/job.js';
 export { ManagedProcess, type OutputChunk, type ExitStatus } from './core/managed-process.js';
 export { normalizeJobConfig, parseFlapping, type JobConfig, type FlappingConfig } from './core/job-config.js';

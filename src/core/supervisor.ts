@@ -1,4 +1,3 @@
-import { BadRequestError, NotFoundError, SpawnError } from '../errors.js';
 import { parseSignal } from '../util/signals.js';
 import { buildSpawnCommand, composeEnv } from './command.js';
 import type { EventPublisher } from './event-publisher.js';
@@ -6,17 +5,16 @@ import { instancePortEnv } from './instance-port.js';
 import type { Job } from './job.js';
 import type { Logger } from './logger.js';
 import { ManagedProcess, type ExitStatus, type OutputChunk } from './managed-process.js';
-import { ProcessChecks, type CheckFailure } from './process-checks.js';
-import { sampleRss } from './process-stats.js';
+import type { ProcessTable } from './process-table.js';
+import { lastStderr, spawnError } from './exit-report.js';
+import { ProcessWatch } from './process-watch.js';
 import { nextStreak, respawnDelayMs, shouldRestart } from './restart-policy.js';
 
-/** How often processes of a job with `max_memory` are measured. */
-export const MEMORY_CHECK_MS = 1000;
-/** stderr lines quoted in the log line of an unexpected exit. */
-export const EXIT_STDERR_LINES = 5;
 
 export interface SupervisorContext {
   publisher: EventPublisher;
+  /** The live processes by internal pid (spawns add, exits remove). */
+  table: ProcessTable;
   logger: Logger;
   /** True while the manager accepts work (not stopping). */
   isRunning(): boolean;
@@ -48,30 +46,26 @@ export interface SpawnOptions {
  * whose dependencies are not ready, and publishes the events of all of it.
  */
 export class Supervisor {
-  readonly running = new Map<number, { process: ManagedProcess; job: Job }>();
   readonly #ctx: SupervisorContext;
-  #nextPid = 1;
+  readonly #watch: ProcessWatch;
 
   constructor(ctx: SupervisorContext) {
     this.#ctx = ctx;
+    this.#watch = new ProcessWatch({
+      publisher: ctx.publisher, logger: ctx.logger, isRunning: () => ctx.isRunning(), onProcessReady: (job) => this.#checkJobReady(job),
+    });
   }
 
-  /** The live process with this internal pid, or a 404 (a non-integer pid is a 400). */
-  entry(pid: number | string): { process: ManagedProcess; job: Job } {
-    const n = typeof pid === 'number' ? pid : /^\s*\d+\s*$/.test(pid) ? Number(pid) : NaN;
-    if (!Number.isInteger(n)) throw new BadRequestError('bad_value', `invalid pid ${JSON.stringify(pid)}: expected an internal pid (integer)`);
-    const entry = this.running.get(n);
-    if (!entry) throw new NotFoundError('not_found', `process ${n} not found (it may have exited); list live pids with GET /pids`);
-    return entry;
+  /** max_memory sampling of a job (no-op without the key, or when it already runs). */
+  watchMemory(job: Job): void {
+    this.#watch.watchMemory(job);
   }
 
   /** Start a job: flags, target and detectors reset, then spawn (or wait for its dependencies). */
   start(job: Job): void {
     if (job.unloaded) return;
     job.clearTimers();
-    job.stopped = false;
-    job.idle = false;
-    job.readyAnnounced = false;
+    job.markStarted();
     job.numprocesses = job.config.numprocesses;
     job.flapping?.reset();
     job.fastFailures = 0;
@@ -85,9 +79,7 @@ export class Supervisor {
   halt(job: Job, options: { resetTarget: boolean }): Promise<void> {
     job.clearTimers();
     job.replaceOnExit.clear();
-    job.stopped = true;
-    job.idle = false;
-    job.waiting = false;
+    job.markStopped();
     job.readyAnnounced = false;
     if (options.resetTarget) {
       job.numprocesses = 0;
@@ -111,7 +103,7 @@ export class Supervisor {
 
   /** Spawn one process of a job (kept, or one-off when `once`). */
   spawn(job: Job, once: boolean, options: SpawnOptions, onFailure?: (err: NodeJS.ErrnoException) => void): ManagedProcess {
-    const pid = this.#nextPid++;
+    const pid = this.#ctx.table.allocatePid();
     const slot = once ? 0 : job.freeSlot();
     const env = composeEnv(job.config, job.loadEnv, slot ? { ...instancePortEnv(job.config, slot), ...job.instanceEnv?.(slot) } : undefined, options.env);
     const proc = new ManagedProcess({
@@ -130,7 +122,7 @@ export class Supervisor {
       gracefulTimeout: options.gracefulTimeout ?? job.config.graceful_timeout,
       stopSignal: parseSignal(job.config.stop_signal),
     });
-    this.running.set(pid, { process: proc, job });
+    this.#ctx.table.add(proc, job);
     (once ? job.oneOff : job.kept).push(proc);
     job.logs?.attach(proc);
     job.history?.attach(proc);
@@ -159,7 +151,7 @@ export class Supervisor {
         job.restarts += 1;
       }
       this.#ctx.publisher.process('spawn', job, proc, { name: job.fullName, pid, os_pid: proc.osPid });
-      if (!once) this.#startChecks(job, proc);
+      if (!once) this.#watch.start(job, proc);
     }
     return proc;
   }
@@ -193,7 +185,7 @@ export class Supervisor {
   }
 
   #onSpawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoException): void {
-    this.running.delete(proc.pid);
+    this.#ctx.table.delete(proc.pid);
     job.leaving.delete(proc);
     job.replaceOnExit.delete(proc);
     const wasMember = job.detach(proc);
@@ -224,7 +216,7 @@ export class Supervisor {
   }
 
   #onExit(job: Job, proc: ManagedProcess, status: ExitStatus): void {
-    this.running.delete(proc.pid);
+    this.#ctx.table.delete(proc.pid);
     this.#callTableListeners('exited', proc);
     job.leaving.delete(proc);
     job.replaceOnExit.delete(proc);
@@ -266,12 +258,7 @@ export class Supervisor {
     if (delayMs >= 200) {
       this.#ctx.logger.warn(`job '${job.fullName}': ${job.fastFailures} failures in a row; respawning in ${(delayMs / 1000).toFixed(1)}s`, { job: job.fullName });
     }
-    job.nextRetryAt = Date.now() + delayMs;
-    job.respawnTimer = setTimeout(() => {
-      job.respawnTimer = undefined;
-      job.nextRetryAt = undefined;
-      this.reconcile(job);
-    }, delayMs);
+    job.scheduleRespawn(delayMs, () => this.reconcile(job));
   }
 
   // Feed the flapping detector; true when the job was stopped by flapping.
@@ -289,36 +276,16 @@ export class Supervisor {
     }
     void this.halt(job, { resetTarget: false });
     if (decision === 'retry') {
-      job.nextRetryAt = Date.now() + flapping.retry_in * 1000;
-      job.retryTimer = setTimeout(() => {
-        job.retryTimer = undefined;
-        job.nextRetryAt = undefined;
+      job.scheduleRetry(flapping.retry_in * 1000, () => {
         if (job.unloaded || !this.#ctx.isRunning()) return;
-        job.stopped = false;
+        job.resume();
         job.fastFailures = 0;
         this.#ctx.publisher.job('restart', job);
         this.watchMemory(job);
         this.reconcile(job);
-      }, flapping.retry_in * 1000);
+      });
     }
     return true;
-  }
-
-  // Readiness and health checks of a kept process.
-  #startChecks(job: Job, proc: ManagedProcess): void {
-    const checks = new ProcessChecks(proc, job.policy, {
-      onReady: () => this.#onProcessReady(job, proc),
-      onFailure: (reason, detail) => this.#restartFailed(job, proc, reason, detail),
-    });
-    job.checks.set(proc.pid, checks);
-    checks.start();
-  }
-
-  #onProcessReady(job: Job, proc: ManagedProcess): void {
-    if (!proc.active) return;
-    proc.ready = true;
-    if (job.policy.ready) this.#ctx.publisher.process('ready', job, proc, { name: job.fullName, pid: proc.pid, os_pid: proc.osPid });
-    this.#checkJobReady(job);
   }
 
   // A job is ready once every kept process is: announced once per start, and dependents may start.
@@ -337,66 +304,21 @@ export class Supervisor {
   #dependenciesReady(job: Job): boolean {
     const deps = job.dependencies;
     if (deps.length === 0) {
-      job.waiting = false;
+      job.markWaiting(false);
       return true;
     }
     const jobs = new Map(this.#ctx.jobs().map((j) => [j.fullName, j]));
     const missing = deps.filter((d) => !(jobs.get(d)?.readyAnnounced ?? false));
     if (missing.length === 0) {
       if (job.waiting) this.#ctx.logger.info(`job '${job.fullName}': dependencies ready (${deps.join(', ')}), starting`);
-      job.waiting = false;
+      job.markWaiting(false);
       return true;
     }
     if (!job.waiting) this.#ctx.logger.info(`job '${job.fullName}' waits for ${missing.join(', ')} to be ready`);
-    job.waiting = true;
+    job.markWaiting(true);
     return false;
   }
 
-  // A failed check (readiness timeout, health, memory) restarts the process; it counts as a failure.
-  #restartFailed(job: Job, proc: ManagedProcess, reason: CheckFailure | 'max_memory', detail: string): void {
-    if (!proc.active || proc.stopRequested) return;
-    proc.failure = reason;
-    const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid, reason, detail };
-    this.#ctx.publisher.process(reason === 'max_memory' ? 'max_memory' : 'unhealthy', job, proc, payload);
-    this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}): ${detail}; restarting it`, { job: job.fullName, proc_pid: proc.pid, os_pid: proc.osPid });
-    void proc.stop();
-  }
-
-  /** max_memory: measure every kept process's RSS each second while the job runs (no-op without the key). */
-  watchMemory(job: Job): void {
-    if (!job.policy.maxMemory || job.memoryTimer) return;
-    const tick = async (): Promise<void> => {
-      job.memoryTimer = undefined;
-      // Read at each tick: an update may have changed or removed the limit.
-      const limit = job.policy.maxMemory;
-      if (!limit || job.stopped || job.unloaded || !this.#ctx.isRunning()) return;
-      for (const proc of [...job.kept]) {
-        const rss = await sampleRss(proc.osPid);
-        if (rss !== undefined && rss > limit && proc.active) {
-          this.#restartFailed(job, proc, 'max_memory', `memory ${rss} bytes is over max_memory ${limit}`);
-        }
-      }
-      if (!job.stopped && !job.unloaded && !job.memoryTimer) job.memoryTimer = setTimeout(() => void tick(), MEMORY_CHECK_MS);
-    };
-    job.memoryTimer = setTimeout(() => void tick(), MEMORY_CHECK_MS);
-  }
-}
-
-/** The operator-facing error of a failed spawn (what failed, which job/pid, what to check). */
-export function spawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoException): SpawnError {
-  const hint = err.code === 'ENOENT'
-    ? `check that '${proc.command.file}' exists and is on PATH, and that cwd '${proc.command.cwd}' exists`
-    : err.code === 'EACCES' ? `check that '${proc.command.file}' is executable`
-      : err.code === 'EPERM' ? 'gafferd may not switch to the configured uid/gid; run it as root or drop uid/gid'
-        : 'see the cause';
-  return new SpawnError(`job '${job.fullName}': process ${proc.pid} could not be spawned (${err.message}); ${hint}`, { cause: err });
-}
-
-// The end of the exit line: the process's last stderr lines from the job's history, on the same line.
-function lastStderr(job: Job, proc: ManagedProcess): string {
-  const lines = job.history?.tail({ pid: proc.pid, stream: 'stderr', lines: EXIT_STDERR_LINES }).entries ?? [];
-  if (lines.length === 0) return '';
-  return `; last stderr: ${lines.map((e) => JSON.stringify(e.line.length > 200 ? `${e.line.slice(0, 200)}…` : e.line)).join(' | ')}`;
 }
 
 function describe(err: unknown): string {
