@@ -1,15 +1,12 @@
-import { parseSignal } from '../util/signals.js';
-import { buildSpawnCommand, composeEnv } from './command.js';
 import type { EventPublisher } from './event-publisher.js';
-import { instancePortEnv } from './instance-port.js';
-import type { Job } from './job.js';
-import type { Logger } from './logger.js';
-import { ManagedProcess, type ExitStatus, type OutputChunk } from './managed-process.js';
-import type { ProcessTable } from './process-table.js';
 import { lastStderr, spawnError } from './exit-report.js';
+import type { Job } from './job.js';
+import { createJobProcess, type SpawnOptions } from './job-process.js';
+import type { Logger } from './logger.js';
+import type { ExitStatus, ManagedProcess, OutputChunk } from './managed-process.js';
+import type { ProcessTable } from './process-table.js';
 import { ProcessWatch } from './process-watch.js';
 import { nextStreak, respawnDelayMs, shouldRestart } from './restart-policy.js';
-
 
 export interface SupervisorContext {
   publisher: EventPublisher;
@@ -34,16 +31,12 @@ export interface ProcessTableListener {
   exited(process: ManagedProcess): void;
 }
 
-export interface SpawnOptions {
-  gracefulTimeout?: number;
-  env?: Record<string, string>;
-}
-
 /**
- * The process engine behind the Manager: spawns, reaps and stops processes,
- * keeps kept processes at their target, applies the restart policy, crash-loop
- * backoff and flapping, runs readiness/health/memory checks, holds back jobs
- * whose dependencies are not ready, and publishes the events of all of it.
+ * The runner of each job, behind the operations: spawns, reaps and stops its
+ * processes, keeps the kept ones at the target, applies the restart policy,
+ * crash-loop backoff and flapping, starts the process checks (process-watch.ts),
+ * holds the job back while its dependencies are not ready, and publishes the
+ * events of all of it. Every method takes the job it runs.
  */
 export class Supervisor {
   readonly #ctx: SupervisorContext;
@@ -104,37 +97,13 @@ export class Supervisor {
   /** Spawn one process of a job (kept, or one-off when `once`). */
   spawn(job: Job, once: boolean, options: SpawnOptions, onFailure?: (err: NodeJS.ErrnoException) => void): ManagedProcess {
     const pid = this.#ctx.table.allocatePid();
-    const slot = once ? 0 : job.freeSlot();
-    const env = composeEnv(job.config, job.loadEnv, slot ? { ...instancePortEnv(job.config, slot), ...job.instanceEnv?.(slot) } : undefined, options.env);
-    const proc = new ManagedProcess({
-      pid,
-      name: job.fullName,
-      command: buildSpawnCommand(job.config, env),
-      uid: job.identity.uid,
-      gid: job.identity.gid,
-      redirectOutput: job.config.redirect_output,
-      redirectInput: job.config.redirect_input,
-      customStreams: job.config.custom_streams,
-      detach: job.config.detach,
-      once,
-      slot,
-      captureOutput: job.policy.ready?.kind === 'line' || job.history !== undefined || Boolean(job.config.stdout_logfile || job.config.stderr_logfile),
-      gracefulTimeout: options.gracefulTimeout ?? job.config.graceful_timeout,
-      stopSignal: parseSignal(job.config.stop_signal),
-    });
+    const proc = createJobProcess(job, pid, once, options);
     this.#ctx.table.add(proc, job);
     (once ? job.oneOff : job.kept).push(proc);
     job.logs?.attach(proc);
     job.history?.attach(proc);
     proc.onOutput((chunk, p) => {
-      if (chunk.internal) return;
-      for (const listener of this.#ctx.outputListeners) {
-        try {
-          listener(chunk, p);
-        } catch (err) {
-          this.#ctx.logger.error(`output listener failed for process ${p.pid}: ${describe(err)}`);
-        }
-      }
+      if (!chunk.internal) this.#notify(this.#ctx.outputListeners, (l) => l(chunk, p), `output listener failed for process ${p.pid}`);
     });
     const started = proc.spawn(
       (status) => this.#onExit(job, proc, status),
@@ -206,11 +175,16 @@ export class Supervisor {
   }
 
   #callTableListeners(hook: keyof ProcessTableListener, proc: ManagedProcess): void {
-    for (const listener of this.#ctx.processTableListeners) {
+    this.#notify(this.#ctx.processTableListeners, (l) => l[hook](proc), `process table listener failed on ${hook} of process ${proc.pid}`);
+  }
+
+  // Call every listener; one that throws is logged and the others still run.
+  #notify<L>(listeners: Iterable<L>, call: (listener: L) => void, what: string): void {
+    for (const listener of listeners) {
       try {
-        listener[hook](proc);
+        call(listener);
       } catch (err) {
-        this.#ctx.logger.error(`process table listener failed on ${hook} of process ${proc.pid}: ${describe(err)}`);
+        this.#ctx.logger.error(`${what}: ${describe(err)}`);
       }
     }
   }
