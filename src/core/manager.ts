@@ -13,7 +13,7 @@ import { Operations, type CommitOptions, type LoadOptions, type Scale, type Sign
 import { sampleProcess, type ProcessStats } from './process-stats.js';
 import { followOutput, sampleJobStats, type JobStats } from './process-queries.js';
 import { ProcessTable } from './process-table.js';
-import { StatsMonitor, type StatListener } from './stats-monitor.js';
+import { StatsMonitor, type StatFormat, type StatListener } from './stats-monitor.js';
 import { Supervisor, type ProcessTableListener } from './supervisor.js';
 
 export { MIN_UPTIME_MS, BACKOFF_BASE_MS, BACKOFF_MAX_MS } from './restart-policy.js';
@@ -164,9 +164,9 @@ export class Manager {
   async stats(name: string, sessionid?: string): Promise<JobStats> { return sampleJobStats(this.getJob(name, sessionid)); }
 
   /** Sample `stat` events of a process (pid) or of a job's kept processes (name) while subscribed; returns the unsubscribe. */
-  monitor(target: number | string, listener: StatListener, options: { legacy?: boolean } = {}): () => void {
+  monitor(target: number | string, listener: StatListener, options: { format?: StatFormat } = {}): () => void {
     const processes = typeof target === 'number' || /^\d+$/.test(target) ? [this.getProcess(target)] : this.getJob(target).kept;
-    const stops = processes.map((p) => this.#stats.watch(p, listener, options.legacy ?? false));
+    const stops = processes.map((p) => this.#stats.watch(p, listener, options.format));
     return () => stops.forEach((s) => s());
   }
 

@@ -20,6 +20,7 @@ export function legacyEventsOf(manager: Manager): EventBus {
   if (!bus) {
     const stream = new EventBus({ maxQueue: manager.maxQueue, logger: manager.logger });
     manager.onEventRecord((record) => {
+      if (stream.listenerCount === 0) return;
       for (const [type, payload] of toLegacyEvents(record)) stream.publish(type, payload);
     });
     streams.set(manager, stream);

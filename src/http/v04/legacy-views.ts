@@ -5,6 +5,8 @@ import { failureView } from '../../core/job-views.js';
 import type { ManagedProcess } from '../../core/managed-process.js';
 import type { Manager } from '../../core/manager.js';
 import { aggregateStats, sampleLegacyProcess, type LegacyProcessStats } from '../../core/process-stats.js';
+import type { StatFormat } from '../../core/stats-monitor.js';
+import { legacyName, parseJobName } from '../../util/names.js';
 
 /** 0.4 status of a job, plus the port's `state` and failure members. */
 export function legacyStatus(job: Job): { active: boolean; running: number; max_processes: number; numprocesses: number } & Record<string, unknown> {
@@ -24,6 +26,15 @@ export function legacyJobConfig(manager: Manager, job: Job): Record<string, unkn
 export async function legacyProcessStats(proc: ManagedProcess): Promise<LegacyProcessStats> {
   return sampleLegacyProcess(proc.osPid);
 }
+
+/** The 0.4 `stat` events: the 0.4 stats, then `event`, `id` (internal pid) and the 0.4 job name. */
+export const LEGACY_STAT_FORMAT: StatFormat = {
+  key: '0.4',
+  sample: async (p) => {
+    const d = parseJobName(p.name);
+    return { ...(await sampleLegacyProcess(p.osPid)), event: 'stat', id: p.pid, name: legacyName(d.sessionid, d.name) };
+  },
+};
 
 /** 0.4 job stats: per-process 0.4 stats with `id`, sums and extremes, under the 0.4 name. */
 export async function legacyJobStats(job: Job): Promise<ReturnType<typeof aggregateStats<LegacyProcessStats & { id: number }>>> {

@@ -6,7 +6,7 @@ import { parseFeed, type Feed } from '../../httpkit/feeds.js';
 import { json } from '../../httpkit/respond.js';
 import { BadRequestError } from '../../errors.js';
 import { MANAGE_ALL } from '../permissions.js';
-import { legacyJobStats, legacyProcessStats } from './legacy-views.js';
+import { LEGACY_STAT_FORMAT, legacyJobStats, legacyProcessStats } from './legacy-views.js';
 import { onJob, onPid, startFeed, type HttpRouter, type RouteDeps } from '../route-support.js';
 import { legacyEventsOf } from '../../legacy/legacy-events.js';
 
@@ -66,7 +66,7 @@ function streamStats(deps: RouteDeps, ctx: RequestContext, kind: Feed['kind'], t
     feed.end();
     return;
   }
-  const unsubscribe = deps.manager().monitor(target, (event) => feed.sendJson('stat', event), { legacy: true });
+  const unsubscribe = deps.manager().monitor(target, (event) => feed.sendJson('stat', event), { format: LEGACY_STAT_FORMAT });
   feed.onClose(unsubscribe);
   void Promise.allSettled(processes.map((p) => p.exited)).then(() => feed.end());
 }
