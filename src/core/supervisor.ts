@@ -1,5 +1,6 @@
 import type { EventPublisher } from './event-publisher.js';
 import { lastStderr, spawnError } from './exit-report.js';
+import { scheduleRespawn, stopIfFlapping, type FailureHost } from './failure-response.js';
 import type { Job } from './job.js';
 import { createJobProcess, type SpawnOptions } from './job-process.js';
 import type { Logger } from './logger.js';
@@ -41,12 +42,22 @@ export interface ProcessTableListener {
 export class Supervisor {
   readonly #ctx: SupervisorContext;
   readonly #watch: ProcessWatch;
+  readonly #failures: FailureHost;
 
   constructor(ctx: SupervisorContext) {
     this.#ctx = ctx;
     this.#watch = new ProcessWatch({
       publisher: ctx.publisher, logger: ctx.logger, isRunning: () => ctx.isRunning(), onProcessReady: (job) => this.#checkJobReady(job),
     });
+    this.#failures = {
+      publisher: ctx.publisher, logger: ctx.logger, isRunning: () => ctx.isRunning(),
+      halt: (job) => void this.halt(job, { resetTarget: false }),
+      resume: (job) => {
+        this.watchMemory(job);
+        this.reconcile(job);
+      },
+      reconcile: (job) => this.reconcile(job),
+    };
   }
 
   /** max_memory sampling of a job (no-op without the key, or when it already runs). */
@@ -169,9 +180,9 @@ export class Supervisor {
     }
     job.fastFailures += 1;
     job.owedRespawns += 1;
-    if (this.#flapped(job)) return;
+    if (stopIfFlapping(job, this.#failures)) return;
     // Never respawned synchronously into reconcile's loop: the loop stops on the timer.
-    this.#scheduleRespawn(job, respawnDelayMs(job.policy, job.fastFailures + 1));
+    scheduleRespawn(job, respawnDelayMs(job.policy, job.fastFailures + 1), this.#failures);
   }
 
   #callTableListeners(hook: keyof ProcessTableListener, proc: ManagedProcess): void {
@@ -221,45 +232,10 @@ export class Supervisor {
     this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended unexpectedly (${how}) after ${(uptime / 1000).toFixed(2)}s${lastStderr(job, proc)}`, fields);
     job.owedRespawns += 1;
     job.fastFailures = nextStreak(job.policy, job.fastFailures, uptime);
-    if (this.#flapped(job)) return;
+    if (stopIfFlapping(job, this.#failures)) return;
     const delay = respawnDelayMs(job.policy, job.fastFailures);
-    if (delay > 0) this.#scheduleRespawn(job, delay);
+    if (delay > 0) scheduleRespawn(job, delay, this.#failures);
     else this.reconcile(job);
-  }
-
-  #scheduleRespawn(job: Job, delayMs: number): void {
-    if (job.respawnTimer) return;
-    if (delayMs >= 200) {
-      this.#ctx.logger.warn(`job '${job.fullName}': ${job.fastFailures} failures in a row; respawning in ${(delayMs / 1000).toFixed(1)}s`, { job: job.fullName });
-    }
-    job.scheduleRespawn(delayMs, () => this.reconcile(job));
-  }
-
-  // Feed the flapping detector; true when the job was stopped by flapping.
-  #flapped(job: Job): boolean {
-    if (!job.flapping) return false;
-    const decision = job.flapping.recordExit(Date.now());
-    if (decision === 'respawn') return false;
-    this.#ctx.publisher.job('flap', job);
-    const flapping = job.config.flapping!;
-    if (decision === 'retry') {
-      this.#ctx.logger.warn(`job '${job.fullName}' is flapping: stopped, retrying in ${flapping.retry_in}s (retry ${job.flapping.retries} of ${flapping.max_retry})`, { job: job.fullName });
-    } else {
-      this.#ctx.logger.error(`job '${job.fullName}' kept flapping and was given up after ${flapping.max_retry} retries; start it again once fixed`, { job: job.fullName });
-      this.#ctx.publisher.job('give_up', job, { on_give_up: job.policy.onGiveUp });
-    }
-    void this.halt(job, { resetTarget: false });
-    if (decision === 'retry') {
-      job.scheduleRetry(flapping.retry_in * 1000, () => {
-        if (job.unloaded || !this.#ctx.isRunning()) return;
-        job.resume();
-        job.fastFailures = 0;
-        this.#ctx.publisher.job('restart', job);
-        this.watchMemory(job);
-        this.reconcile(job);
-      });
-    }
-    return true;
   }
 
   // A job is ready once every kept process is: announced once per start, and dependents may start.

@@ -5,10 +5,10 @@ import type { RequestContext } from '../../httpkit/dispatcher.js';
 import { readJson } from '../../httpkit/body.js';
 import { empty, json } from '../../httpkit/respond.js';
 import { parseJobName } from '../../util/names.js';
-import { parseSignal } from '../../util/signals.js';
 import { MANAGE_ALL, type RouteAuth } from '../permissions.js';
 import { legacyJobConfig, legacyStatus } from './legacy-views.js';
-import { isPlainObject, noSuchRoute, onJob, onPid, parseCount, parseFlag, renameReason, runInBackground, type HttpRouter, type RouteDeps } from '../route-support.js';
+import { parseV04Signal } from './reasons.js';
+import { isPlainObject, noSuchRoute, onJob, onPid, parseCount, parseFlag, runInBackground, type HttpRouter, type RouteDeps } from '../route-support.js';
 
 const PID = ':pid<\\d+>';
 const OK = { ok: true };
@@ -142,15 +142,6 @@ function registerJobActions(router: HttpRouter, deps: RouteDeps): void {
   }, onJob('manage'));
   // Unknown actions and known actions with the wrong method.
   router.add('*', `${base}/:action/*more`, (ctx) => { throw noSuchRoute(ctx); }, onJob('read'));
-}
-
-// A signal in a 0.4 path: 0.4 answers `bad_value` for one it does not know.
-function parseV04Signal(text: string | undefined): number {
-  try {
-    return parseSignal(text);
-  } catch (err) {
-    throw renameReason(err, () => 'bad_value');
-  }
 }
 
 function noSignalNumber(): BadRequestError {
