@@ -3,6 +3,7 @@ export { Manager, type ManagerOptions, type LoadOptions, type CommitOptions, typ
 export type { Application } from './core/application.js';
 export { EventBus, type EventListener } from './util/event-bus.js';
 export { matchesPattern, normalizePattern } from './util/event-pattern.js';
+export { legacyEventsOf } from './legacy/legacy-events.js';
 export { ManagedProcess, type OutputChunk, type ExitStatus } from './core/managed-process.js';
 export { normalizeJobConfig, parseFlapping, type JobConfig, type FlappingConfig } from './core/job-config.js';
 export type { Logger } from './util/logger.js';

@@ -13,7 +13,7 @@ const LAYER: Record<string, number> = {
   errors: 0,
   util: 1, protocol: 1,
   core: 2,
-  config: 3, httpkit: 3, client: 3, auth: 3,
+  config: 3, httpkit: 3, client: 3, auth: 3, legacy: 3,
   http: 4, apps: 4, lookupd: 4,
   daemon: 5,
   cli: 6,

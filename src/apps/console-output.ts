@@ -6,6 +6,7 @@ import { DEFAULT_CONSOLE_EVENTS, LEGACY_PER_JOB, type EventPayload } from '../pr
 import { formatClock } from '../util/duration.js';
 import { LineSplitter } from '../util/lines.js';
 import { legacyName, parseJobName } from '../util/names.js';
+import { legacyEventsOf } from '../legacy/legacy-events.js';
 
 export interface ConsoleOutputOptions {
   /** Where lines go (default process.stdout). */
@@ -55,8 +56,8 @@ export class ConsoleOutput implements Application {
       this.#printEvent(type, payload);
     };
     for (const pattern of patterns) {
-      manager.legacyEvents.subscribe(pattern, listener);
-      this.#unsubscribe.push(() => manager.legacyEvents.unsubscribe(pattern, listener));
+      legacyEventsOf(manager).subscribe(pattern, listener);
+      this.#unsubscribe.push(() => legacyEventsOf(manager).unsubscribe(pattern, listener));
     }
     if (this.#options.streams) {
       this.#unsubscribe.push(manager.onOutput((chunk, proc) => this.#printOutput(chunk, proc)));

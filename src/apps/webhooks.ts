@@ -10,6 +10,7 @@ import type { EventPayload } from '../protocol/events.js';
 import { redactCredentials } from '../util/redact.js';
 import type { MetricFamily, Sample } from '../util/prometheus-text.js';
 import { DEFAULT_DELIVERY_OPTIONS, WebhookAgents, WebhookTarget, type DeliveryOptions } from './webhook-delivery.js';
+import { legacyEventsOf } from '../legacy/legacy-events.js';
 
 /** One hook: an event type (or `.`) and the URL its events are POSTed to. */
 export interface WebhookHook {
@@ -192,10 +193,10 @@ export class Webhooks implements Application {
     if (on === this.#listening || !manager) return;
     this.#listening = on;
     if (on) {
-      manager.legacyEvents.subscribe('.', this.#onLegacy);
+      legacyEventsOf(manager).subscribe('.', this.#onLegacy);
       manager.events.subscribe('.', this.#onCanonical);
     } else {
-      manager.legacyEvents.unsubscribe('.', this.#onLegacy);
+      legacyEventsOf(manager).unsubscribe('.', this.#onLegacy);
       manager.events.unsubscribe('.', this.#onCanonical);
     }
   }

@@ -1,4 +1,4 @@
-// The JSON views of jobs and processes returned by the APIs (0.5 info, 0.4 status).
+// The JSON views of jobs and processes returned by the 0.5 API (the 0.4 ones are in http/v04/legacy-views.ts).
 import { jobConfigToJSON } from './job-config.js';
 import type { Job } from './job.js';
 import type { ManagedProcess } from './managed-process.js';
@@ -17,14 +17,6 @@ export function jobInfo(job: Job): Record<string, unknown> {
     ...failureView(job),
     ...(job.logs ? { logs: job.logs.report() } : {}),
     config: jobConfigToJSON(job.config),
-  };
-}
-
-/** 0.4 status, plus the port's `state` and failure members. */
-export function jobStatus(job: Job): { active: boolean; running: number; max_processes: number; numprocesses: number } & Record<string, unknown> {
-  return {
-    active: job.active, running: job.kept.length, max_processes: job.numprocesses, numprocesses: job.numprocesses,
-    state: job.state, ...failureView(job),
   };
 }
 

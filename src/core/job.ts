@@ -24,8 +24,18 @@ export interface JobIdentity {
 }
 
 /**
+ * What the operations last asked of a job: `idle` (loaded with start = false),
+ * `started`, `waiting` (started, held back until its dependencies are ready),
+ * `stopped`, or `unloaded` (removed from its session: never spawned again).
+ * The state the APIs show (`state`) is derived from it, the timers and the processes.
+ */
+export type JobPhase = 'idle' | 'started' | 'waiting' | 'stopped' | 'unloaded';
+
+/**
  * A job (process template) inside a session: its config, its target count,
- * its lifecycle flags and its processes. Mutated only by the Manager.
+ * its phase, its timers and its processes. Changed by the operations
+ * (core/operations.ts) and by its runner (core/supervisor.ts), through the
+ * phase transitions below.
  */
 export class Job {
   readonly sessionid: string;
@@ -39,12 +49,7 @@ export class Job {
   /** Per-instance environment (e.g. PORT = base + slot), layered over loadEnv. */
   instanceEnv: ((slot: number) => Record<string, string>) | undefined;
   numprocesses: number;
-  /** While stopped, no kept process is spawned. */
-  stopped = false;
-  /** Loaded with start=false: nothing is spawned until started or scaled. */
-  idle = false;
-  /** Removed from its session: nothing is spawned ever again. */
-  unloaded = false;
+  #phase: JobPhase = 'started';
   /** Kept processes, oldest first. */
   readonly kept: ManagedProcess[] = [];
   /** One-off (committed) processes. */
@@ -75,8 +80,6 @@ export class Job {
   nextRetryAt: number | undefined;
   /** Consecutive fast failures (spawn errors, exits within MIN_UPTIME, or within the stable period with restart_delay). */
   fastFailures = 0;
-  /** Started but waiting for its dependencies to be ready. */
-  waiting = false;
   /** Every kept process was ready once since the last start (latched for dependents). */
   readyAnnounced = false;
   /** Readiness/health checks per internal pid. */
@@ -99,6 +102,59 @@ export class Job {
     this.numprocesses = config.numprocesses;
     this.flapping = config.flapping ? new FlapDetector(config.flapping) : undefined;
     this.loadOrder = loadOrder;
+  }
+
+  get phase(): JobPhase {
+    return this.#phase;
+  }
+
+  /** No kept process is spawned: stopped (or unloaded). */
+  get stopped(): boolean {
+    return this.#phase === 'stopped' || this.#phase === 'unloaded';
+  }
+
+  /** Loaded with start=false: nothing is spawned until started or scaled. */
+  get idle(): boolean {
+    return this.#phase === 'idle';
+  }
+
+  /** Removed from its session: nothing is spawned ever again. */
+  get unloaded(): boolean {
+    return this.#phase === 'unloaded';
+  }
+
+  /** Started but waiting for its dependencies to be ready. */
+  get waiting(): boolean {
+    return this.#phase === 'waiting';
+  }
+
+  /** Start (again): readiness is announced anew. An unloaded job stays unloaded. */
+  markStarted(): void {
+    if (this.unloaded) return;
+    this.#phase = 'started';
+    this.readyAnnounced = false;
+  }
+
+  /** Leave `stopped` or `idle` for `started` (reload, update with start, a flapping retry, a scale of an idle job). */
+  resume(): void {
+    if (this.#phase === 'stopped' || this.#phase === 'idle') this.#phase = 'started';
+  }
+
+  markIdle(): void {
+    if (!this.unloaded) this.#phase = 'idle';
+  }
+
+  markStopped(): void {
+    if (!this.unloaded) this.#phase = 'stopped';
+  }
+
+  markUnloaded(): void {
+    this.#phase = 'unloaded';
+  }
+
+  /** A started job waits for its dependencies, or stops waiting. */
+  markWaiting(waiting: boolean): void {
+    if (this.#phase === 'started' || this.#phase === 'waiting') this.#phase = waiting ? 'waiting' : 'started';
   }
 
   get fullName(): string {
@@ -167,6 +223,26 @@ export class Job {
     if (this.idle) return 'idle';
     if (this.waiting) return 'waiting';
     return this.allReady ? 'running' : 'starting';
+  }
+
+  /** Arm the delayed respawn after fast failures; `fire` runs when it elapses. */
+  scheduleRespawn(delayMs: number, fire: () => void): void {
+    this.nextRetryAt = Date.now() + delayMs;
+    this.respawnTimer = setTimeout(() => {
+      this.respawnTimer = undefined;
+      this.nextRetryAt = undefined;
+      fire();
+    }, delayMs);
+  }
+
+  /** Arm the automatic restart after flapping; `fire` runs when it elapses. */
+  scheduleRetry(delayMs: number, fire: () => void): void {
+    this.nextRetryAt = Date.now() + delayMs;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.nextRetryAt = undefined;
+      fire();
+    }, delayMs);
   }
 
   clearTimers(): void {

@@ -36,6 +36,7 @@ export class ManagerMetrics {
   readonly #manager: Manager;
   readonly #counters = new Map<string, JobCounters>();
   readonly #minSampleMs: number;
+  readonly #queueBuses: Readonly<Record<string, EventBus>>;
   #samples = new Map<number, ProcSample>();
   #sampledAt = 0;
   #started = false;
@@ -44,9 +45,11 @@ export class ManagerMetrics {
   // Spawned processes whose output is not yet in their job's counter (running, stopping, draining).
   readonly #live = new Set<ManagedProcess>();
 
-  constructor(manager: Manager, options: { minSampleMs?: number } = {}) {
+  /** `queues`: derived event streams to report beside the canonical one (`stream` label -> bus). */
+  constructor(manager: Manager, options: { minSampleMs?: number; queues?: Record<string, EventBus> } = {}) {
     this.#manager = manager;
     this.#minSampleMs = options.minSampleMs ?? 1000;
+    this.#queueBuses = options.queues ?? {};
   }
 
   /** Start counting events (idempotent). */
@@ -135,7 +138,7 @@ export class ManagerMetrics {
   #queues(pick: (bus: EventBus) => number): Sample[] {
     return [
       { labels: { stream: 'canonical' }, value: pick(this.#manager.events) },
-      { labels: { stream: 'legacy' }, value: pick(this.#manager.legacyEvents) },
+      ...Object.entries(this.#queueBuses).map(([stream, bus]) => ({ labels: { stream }, value: pick(bus) })),
     ];
   }
 

@@ -4,6 +4,7 @@
 import { ConflictError } from '../errors.js';
 import { processEvent, type EventPayload } from '../protocol/events.js';
 import type { EventBus } from '../util/event-bus.js';
+import type { EventPublisher } from './event-publisher.js';
 import type { Job } from './job.js';
 import type { Logger } from '../util/logger.js';
 import type { ManagedProcess } from './managed-process.js';
@@ -16,6 +17,7 @@ export function reloadFailed(message: string): ConflictError {
 /** What a rollout needs from the process engine. */
 export interface RolloutHost {
   readonly events: EventBus;
+  readonly publisher: EventPublisher;
   readonly logger: Logger;
   /** Spawn or reap kept processes to reach the job's target. */
   reconcile(job: Job): void;
@@ -60,7 +62,7 @@ export async function rollOut(host: RolloutHost, job: Job, options: { onFailure?
     job.numprocesses = target;
     job.fastFailures = 0;
     const reason = err instanceof Error ? err.message : String(err);
-    host.events.publish('reload_failed', { name: job.fullName, reason, replaced: confirmed.size, kept_old: job.kept.filter((k) => old.has(k)).length });
+    host.publisher.job('reload_failed', job, { reason, replaced: confirmed.size, kept_old: job.kept.filter((k) => old.has(k)).length });
     host.logger.error(`rolling reload of ${job.fullName} stopped: ${reason}; the ${job.kept.filter((k) => old.has(k)).length} old process(es) keep running`, { job: job.fullName });
     throw err instanceof ConflictError ? err : reloadFailed(reason);
   } finally {

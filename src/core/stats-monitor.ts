@@ -1,18 +1,31 @@
-import { sampleLegacyProcess, sampleProcess, type LegacyProcessStats, type ProcessStats } from './process-stats.js';
+import { sampleProcess, type ProcessStats } from './process-stats.js';
 import type { ManagedProcess } from './managed-process.js';
-import { legacyName, parseJobName } from '../util/names.js';
 
-/** A `stat` event: 0.5 stats plus internal and OS pid, or the 0.4 dict when legacy. */
-export type StatEvent = (ProcessStats & { event: 'stat'; pid: number; os_pid: number; name: string }) |
-  (LegacyProcessStats & { event: 'stat'; id: number; name: string });
+/** A `stat` event: the 0.5 stats plus internal and OS pid (other formats shape their own, see StatFormat). */
+export type StatEvent = (ProcessStats & { event: 'stat'; pid: number; os_pid: number; name: string }) | ({ event: 'stat' } & Record<string, unknown>);
 
 export type StatListener = (event: StatEvent) => void;
+
+/**
+ * How the `stat` events of a process are sampled and shaped. Listeners of the
+ * same format (same `key`) share one sample per tick.
+ */
+export interface StatFormat {
+  readonly key: string;
+  sample(process: ManagedProcess): Promise<StatEvent>;
+}
+
+/** The 0.5 format: stats, then `event`, internal pid, OS pid and full job name. */
+export const CURRENT_STAT_FORMAT: StatFormat = {
+  key: '0.5',
+  sample: async (p) => ({ ...(await sampleProcess(p.osPid)), event: 'stat', pid: p.pid, os_pid: p.osPid, name: p.name }),
+};
 
 export const STATS_INTERVAL_MS = 100;
 
 interface Watch {
   process: ManagedProcess;
-  listeners: Map<StatListener, boolean>;
+  listeners: Map<StatListener, StatFormat>;
   timer: NodeJS.Timeout;
   busy: boolean;
 }
@@ -25,7 +38,7 @@ export class StatsMonitor {
   readonly #watches = new Map<number, Watch>();
 
   /** Subscribe to stat events of a process; returns the unsubscribe function. */
-  watch(process: ManagedProcess, listener: StatListener, legacy = false): () => void {
+  watch(process: ManagedProcess, listener: StatListener, format: StatFormat = CURRENT_STAT_FORMAT): () => void {
     let watch = this.#watches.get(process.pid);
     if (!watch) {
       const created: Watch = {
@@ -39,7 +52,7 @@ export class StatsMonitor {
       this.#watches.set(process.pid, watch);
       process.exited.then(() => this.#drop(process.pid), () => this.#drop(process.pid));
     }
-    watch.listeners.set(listener, legacy);
+    watch.listeners.set(listener, format);
     return () => {
       const w = this.#watches.get(process.pid);
       if (!w) return;
@@ -61,19 +74,13 @@ export class StatsMonitor {
     if (watch.busy || !watch.process.active) return;
     watch.busy = true;
     try {
-      const wantsLegacy = [...watch.listeners.values()].some(Boolean);
-      const wantsCurrent = [...watch.listeners.values()].some((l) => !l);
-      const p = watch.process;
-      const [current, legacy] = await Promise.all([
-        wantsCurrent ? sampleProcess(p.osPid) : undefined,
-        wantsLegacy ? sampleLegacyProcess(p.osPid) : undefined,
-      ]);
-      for (const [listener, isLegacy] of watch.listeners) {
-        const event: StatEvent = isLegacy
-          ? { ...legacy!, event: 'stat', id: p.pid, name: legacyOf(p.name) }
-          : { ...current!, event: 'stat', pid: p.pid, os_pid: p.osPid, name: p.name };
+      const formats = new Map([...watch.listeners.values()].map((f) => [f.key, f]));
+      const keys = [...formats.keys()];
+      const samples = await Promise.all(keys.map((k) => formats.get(k)!.sample(watch.process)));
+      const byKey = new Map(keys.map((k, i) => [k, samples[i]!]));
+      for (const [listener, format] of watch.listeners) {
         try {
-          listener(event);
+          listener({ ...byKey.get(format.key)! });
         } catch { /* a failing listener never stops sampling for others */ }
       }
     } finally {
@@ -87,10 +94,4 @@ export class StatsMonitor {
     clearInterval(watch.timer);
     this.#watches.delete(pid);
   }
-}
-
-// 0.4 stat events name the job by its legacy name (`web`, `myapp.web`).
-function legacyOf(full: string): string {
-  const d = parseJobName(full);
-  return legacyName(d.sessionid, d.name);
 }

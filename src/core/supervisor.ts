@@ -1,24 +1,18 @@
-import { BadRequestError, NotFoundError, SpawnError } from '../errors.js';
-import { LEGACY_EVENT_NAMES, LEGACY_PER_JOB, jobEvent, processEvent, type CanonicalEventType } from '../protocol/events.js';
-import { parseSignal } from '../util/signals.js';
-import { buildSpawnCommand, composeEnv } from './command.js';
-import type { EventBus } from '../util/event-bus.js';
-import { instancePortEnv } from './instance-port.js';
+import type { EventPublisher } from './event-publisher.js';
+import { lastStderr, spawnError } from './exit-report.js';
+import { scheduleRespawn, stopIfFlapping, type FailureHost } from './failure-response.js';
 import type { Job } from './job.js';
+import { createJobProcess, type SpawnOptions } from './job-process.js';
 import type { Logger } from '../util/logger.js';
-import { ManagedProcess, type ExitStatus, type OutputChunk } from './managed-process.js';
-import { ProcessChecks, type CheckFailure } from './process-checks.js';
-import { sampleRss } from './process-stats.js';
+import type { ExitStatus, ManagedProcess, OutputChunk } from './managed-process.js';
+import type { ProcessTable } from './process-table.js';
+import { ProcessWatch } from './process-watch.js';
 import { nextStreak, respawnDelayMs, shouldRestart } from './restart-policy.js';
 
-/** How often processes of a job with `max_memory` are measured. */
-export const MEMORY_CHECK_MS = 1000;
-/** stderr lines quoted in the log line of an unexpected exit. */
-export const EXIT_STDERR_LINES = 5;
-
 export interface SupervisorContext {
-  events: EventBus;
-  legacyEvents: EventBus;
+  publisher: EventPublisher;
+  /** The live processes by internal pid (spawns add, exits remove). */
+  table: ProcessTable;
   logger: Logger;
   /** True while the manager accepts work (not stopping). */
   isRunning(): boolean;
@@ -38,48 +32,49 @@ export interface ProcessTableListener {
   exited(process: ManagedProcess): void;
 }
 
-export interface SpawnOptions {
-  gracefulTimeout?: number;
-  env?: Record<string, string>;
-}
-
 /**
- * The process engine behind the Manager: spawns, reaps and stops processes,
- * keeps kept processes at their target, applies the restart policy, crash-loop
- * backoff and flapping, runs readiness/health/memory checks, holds back jobs
- * whose dependencies are not ready, and publishes the events of all of it.
+ * The runner of each job, behind the operations: spawns, reaps and stops its
+ * processes, keeps the kept ones at the target, applies the restart policy,
+ * crash-loop backoff and flapping, starts the process checks (process-watch.ts),
+ * holds the job back while its dependencies are not ready, and publishes the
+ * events of all of it. Every method takes the job it runs.
  */
 export class Supervisor {
-  readonly running = new Map<number, { process: ManagedProcess; job: Job }>();
   readonly #ctx: SupervisorContext;
-  #nextPid = 1;
+  readonly #watch: ProcessWatch;
+  readonly #failures: FailureHost;
 
   constructor(ctx: SupervisorContext) {
     this.#ctx = ctx;
+    this.#watch = new ProcessWatch({
+      publisher: ctx.publisher, logger: ctx.logger, isRunning: () => ctx.isRunning(), onProcessReady: (job) => this.#checkJobReady(job),
+    });
+    this.#failures = {
+      publisher: ctx.publisher, logger: ctx.logger, isRunning: () => ctx.isRunning(),
+      halt: (job) => void this.halt(job, { resetTarget: false }),
+      resume: (job) => {
+        this.watchMemory(job);
+        this.reconcile(job);
+      },
+      reconcile: (job) => this.reconcile(job),
+    };
   }
 
-  /** The live process with this internal pid, or a 404 (a non-integer pid is a 400). */
-  entry(pid: number | string): { process: ManagedProcess; job: Job } {
-    const n = typeof pid === 'number' ? pid : /^\s*\d+\s*$/.test(pid) ? Number(pid) : NaN;
-    if (!Number.isInteger(n)) throw new BadRequestError('bad_value', `invalid pid ${JSON.stringify(pid)}: expected an internal pid (integer)`);
-    const entry = this.running.get(n);
-    if (!entry) throw new NotFoundError('not_found', `process ${n} not found (it may have exited); list live pids with GET /pids`);
-    return entry;
+  /** max_memory sampling of a job (no-op without the key, or when it already runs). */
+  watchMemory(job: Job): void {
+    this.#watch.watchMemory(job);
   }
 
   /** Start a job: flags, target and detectors reset, then spawn (or wait for its dependencies). */
   start(job: Job): void {
     if (job.unloaded) return;
     job.clearTimers();
-    job.stopped = false;
-    job.idle = false;
-    job.readyAnnounced = false;
+    job.markStarted();
     job.numprocesses = job.config.numprocesses;
     job.flapping?.reset();
     job.fastFailures = 0;
     job.owedRespawns = 0;
-    this.publish('start', job, {});
-    this.#ctx.events.publish(jobEvent(job.fullName, 'start'), { name: job.fullName });
+    this.#ctx.publisher.job('start', job);
     this.watchMemory(job);
     this.reconcile(job);
   }
@@ -88,16 +83,13 @@ export class Supervisor {
   halt(job: Job, options: { resetTarget: boolean }): Promise<void> {
     job.clearTimers();
     job.replaceOnExit.clear();
-    job.stopped = true;
-    job.idle = false;
-    job.waiting = false;
+    job.markStopped();
     job.readyAnnounced = false;
     if (options.resetTarget) {
       job.numprocesses = 0;
       job.owedRespawns = 0;
     }
-    this.publish('stop', job, {});
-    this.#ctx.events.publish(jobEvent(job.fullName, 'stop'), { name: job.fullName });
+    this.#ctx.publisher.job('stop', job);
     return Promise.all(job.processes.map((p) => this.stopOne(job, p))).then(() => undefined);
   }
 
@@ -115,38 +107,14 @@ export class Supervisor {
 
   /** Spawn one process of a job (kept, or one-off when `once`). */
   spawn(job: Job, once: boolean, options: SpawnOptions, onFailure?: (err: NodeJS.ErrnoException) => void): ManagedProcess {
-    const pid = this.#nextPid++;
-    const slot = once ? 0 : job.freeSlot();
-    const env = composeEnv(job.config, job.loadEnv, slot ? { ...instancePortEnv(job.config, slot), ...job.instanceEnv?.(slot) } : undefined, options.env);
-    const proc = new ManagedProcess({
-      pid,
-      name: job.fullName,
-      command: buildSpawnCommand(job.config, env),
-      uid: job.identity.uid,
-      gid: job.identity.gid,
-      redirectOutput: job.config.redirect_output,
-      redirectInput: job.config.redirect_input,
-      customStreams: job.config.custom_streams,
-      detach: job.config.detach,
-      once,
-      slot,
-      captureOutput: job.policy.ready?.kind === 'line' || job.history !== undefined || Boolean(job.config.stdout_logfile || job.config.stderr_logfile),
-      gracefulTimeout: options.gracefulTimeout ?? job.config.graceful_timeout,
-      stopSignal: parseSignal(job.config.stop_signal),
-    });
-    this.running.set(pid, { process: proc, job });
+    const pid = this.#ctx.table.allocatePid();
+    const proc = createJobProcess(job, pid, once, options);
+    this.#ctx.table.add(proc, job);
     (once ? job.oneOff : job.kept).push(proc);
     job.logs?.attach(proc);
     job.history?.attach(proc);
     proc.onOutput((chunk, p) => {
-      if (chunk.internal) return;
-      for (const listener of this.#ctx.outputListeners) {
-        try {
-          listener(chunk, p);
-        } catch (err) {
-          this.#ctx.logger.error(`output listener failed for process ${p.pid}: ${describe(err)}`);
-        }
-      }
+      if (!chunk.internal) this.#notify(this.#ctx.outputListeners, (l) => l(chunk, p), `output listener failed for process ${p.pid}`);
     });
     const started = proc.spawn(
       (status) => this.#onExit(job, proc, status),
@@ -162,12 +130,8 @@ export class Supervisor {
         job.owedRespawns -= 1;
         job.restarts += 1;
       }
-      const payload = { name: job.fullName, pid, os_pid: proc.osPid };
-      this.publish('spawn', job, payload, proc);
-      if (!once) {
-        this.#ctx.events.publish(jobEvent(job.fullName, 'spawn'), payload);
-        this.#startChecks(job, proc);
-      }
+      this.#ctx.publisher.process('spawn', job, proc, { name: job.fullName, pid, os_pid: proc.osPid });
+      if (!once) this.#watch.start(job, proc);
     }
     return proc;
   }
@@ -182,8 +146,7 @@ export class Supervisor {
       job.detach(proc);
       job.leaving.add(proc);
       if (options.replaceOnExit && wasKept) job.replaceOnExit.add(proc);
-      this.#ctx.events.publish('stop_process', { name: job.fullName, pid: proc.pid });
-      this.#publishLegacy('stop_process', job, { pid: proc.pid, os_pid: proc.osPid });
+      this.#ctx.publisher.process('stop_process', job, proc, { name: job.fullName, pid: proc.pid });
     }
     return proc.stop();
   }
@@ -192,44 +155,24 @@ export class Supervisor {
   reapOne(job: Job, proc: ManagedProcess): void {
     job.detach(proc);
     job.leaving.add(proc);
-    const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid };
-    this.publish('reap', job, payload, proc);
-    this.#ctx.events.publish(jobEvent(job.fullName, 'reap'), payload);
-    this.#ctx.events.publish(processEvent(proc.pid, 'reap'), payload);
+    this.#ctx.publisher.process('reap', job, proc, { name: job.fullName, pid: proc.pid, os_pid: proc.osPid });
     void proc.stop();
   }
 
   signal(job: Job, proc: ManagedProcess, signum: number): void {
-    this.#ctx.events.publish(processEvent(proc.pid, 'kill'), { pid: proc.pid, name: job.fullName, signum });
+    this.#ctx.publisher.process('kill', job, proc, { pid: proc.pid, name: job.fullName, signum });
     proc.kill(signum);
   }
 
-  /** Publish a canonical global event and its legacy translation. */
-  publish(type: CanonicalEventType, job: Job, payload: Record<string, unknown>, proc?: ManagedProcess): void {
-    this.#ctx.events.publish(type, { name: job.fullName, ...payload });
-    const legacy: Record<string, unknown> = { ...payload };
-    delete legacy.name;
-    if (type === 'spawn') legacy.detached = proc?.detach ?? false;
-    if (type === 'exit') delete legacy.once;
-    this.#publishLegacy(type, job, legacy);
-  }
-
-  #publishLegacy(type: CanonicalEventType, job: Job, payload: Record<string, unknown>): void {
-    const legacyType = LEGACY_EVENT_NAMES[type];
-    const body = { name: job.legacyName, ...payload };
-    this.#ctx.legacyEvents.publish(legacyType, body);
-    if (LEGACY_PER_JOB.has(legacyType)) this.#ctx.legacyEvents.publish(`proc.${job.legacyName}.${legacyType}`, body);
-  }
-
   #onSpawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoException): void {
-    this.running.delete(proc.pid);
+    this.#ctx.table.delete(proc.pid);
     job.leaving.delete(proc);
     job.replaceOnExit.delete(proc);
     const wasMember = job.detach(proc);
     const error = spawnError(job, proc, err);
     job.spawnError = error.message;
     this.#ctx.logger.error(error.message, { job: job.fullName, proc_pid: proc.pid, errno: err.code ?? 'UNKNOWN' });
-    this.#ctx.events.publish('spawn_error', { name: job.fullName, pid: proc.pid, error: error.message, errno: err.code ?? 'UNKNOWN' });
+    this.#ctx.publisher.process('spawn_error', job, proc, { name: job.fullName, pid: proc.pid, error: error.message, errno: err.code ?? 'UNKNOWN' });
     if (proc.once || !wasMember || job.stopped || job.unloaded) return;
     if (job.policy.restart === 'never') {
       job.numprocesses = Math.max(0, job.numprocesses - 1);
@@ -237,36 +180,38 @@ export class Supervisor {
     }
     job.fastFailures += 1;
     job.owedRespawns += 1;
-    if (this.#flapped(job)) return;
+    if (stopIfFlapping(job, this.#failures)) return;
     // Never respawned synchronously into reconcile's loop: the loop stops on the timer.
-    this.#scheduleRespawn(job, respawnDelayMs(job.policy, job.fastFailures + 1));
+    scheduleRespawn(job, respawnDelayMs(job.policy, job.fastFailures + 1), this.#failures);
   }
 
   #callTableListeners(hook: keyof ProcessTableListener, proc: ManagedProcess): void {
-    for (const listener of this.#ctx.processTableListeners) {
+    this.#notify(this.#ctx.processTableListeners, (l) => l[hook](proc), `process table listener failed on ${hook} of process ${proc.pid}`);
+  }
+
+  // Call every listener; one that throws is logged and the others still run.
+  #notify<L>(listeners: Iterable<L>, call: (listener: L) => void, what: string): void {
+    for (const listener of listeners) {
       try {
-        listener[hook](proc);
+        call(listener);
       } catch (err) {
-        this.#ctx.logger.error(`process table listener failed on ${hook} of process ${proc.pid}: ${describe(err)}`);
+        this.#ctx.logger.error(`${what}: ${describe(err)}`);
       }
     }
   }
 
   #onExit(job: Job, proc: ManagedProcess, status: ExitStatus): void {
-    this.running.delete(proc.pid);
+    this.#ctx.table.delete(proc.pid);
     this.#callTableListeners('exited', proc);
     job.leaving.delete(proc);
     job.replaceOnExit.delete(proc);
     job.checks.get(proc.pid)?.stop();
     job.checks.delete(proc.pid);
     const wasMember = job.detach(proc);
-    const payload = {
+    this.#ctx.publisher.process('exit', job, proc, {
       name: job.fullName, pid: proc.pid, os_pid: proc.osPid,
       exit_status: status.exitStatus, term_signal: status.termSignal, once: proc.once,
-    };
-    this.publish('exit', job, payload, proc);
-    this.#ctx.events.publish(jobEvent(job.fullName, 'exit'), payload);
-    this.#ctx.events.publish(processEvent(proc.pid, 'exit'), payload);
+    });
     if (proc.once || job.unloaded || job.stopped || !this.#ctx.isRunning()) return;
     if (!wasMember || (proc.stopRequested && !proc.failure)) {
       this.reconcile(job);
@@ -287,73 +232,10 @@ export class Supervisor {
     this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}) ended unexpectedly (${how}) after ${(uptime / 1000).toFixed(2)}s${lastStderr(job, proc)}`, fields);
     job.owedRespawns += 1;
     job.fastFailures = nextStreak(job.policy, job.fastFailures, uptime);
-    if (this.#flapped(job)) return;
+    if (stopIfFlapping(job, this.#failures)) return;
     const delay = respawnDelayMs(job.policy, job.fastFailures);
-    if (delay > 0) this.#scheduleRespawn(job, delay);
+    if (delay > 0) scheduleRespawn(job, delay, this.#failures);
     else this.reconcile(job);
-  }
-
-  #scheduleRespawn(job: Job, delayMs: number): void {
-    if (job.respawnTimer) return;
-    if (delayMs >= 200) {
-      this.#ctx.logger.warn(`job '${job.fullName}': ${job.fastFailures} failures in a row; respawning in ${(delayMs / 1000).toFixed(1)}s`, { job: job.fullName });
-    }
-    job.nextRetryAt = Date.now() + delayMs;
-    job.respawnTimer = setTimeout(() => {
-      job.respawnTimer = undefined;
-      job.nextRetryAt = undefined;
-      this.reconcile(job);
-    }, delayMs);
-  }
-
-  // Feed the flapping detector; true when the job was stopped by flapping.
-  #flapped(job: Job): boolean {
-    if (!job.flapping) return false;
-    const decision = job.flapping.recordExit(Date.now());
-    if (decision === 'respawn') return false;
-    this.publish('flap', job, {});
-    const flapping = job.config.flapping!;
-    if (decision === 'retry') {
-      this.#ctx.logger.warn(`job '${job.fullName}' is flapping: stopped, retrying in ${flapping.retry_in}s (retry ${job.flapping.retries} of ${flapping.max_retry})`, { job: job.fullName });
-    } else {
-      this.#ctx.logger.error(`job '${job.fullName}' kept flapping and was given up after ${flapping.max_retry} retries; start it again once fixed`, { job: job.fullName });
-      this.#ctx.events.publish('give_up', { name: job.fullName, on_give_up: job.policy.onGiveUp });
-    }
-    void this.halt(job, { resetTarget: false });
-    if (decision === 'retry') {
-      job.nextRetryAt = Date.now() + flapping.retry_in * 1000;
-      job.retryTimer = setTimeout(() => {
-        job.retryTimer = undefined;
-        job.nextRetryAt = undefined;
-        if (job.unloaded || !this.#ctx.isRunning()) return;
-        job.stopped = false;
-        job.fastFailures = 0;
-        this.publish('restart', job, {});
-        this.watchMemory(job);
-        this.reconcile(job);
-      }, flapping.retry_in * 1000);
-    }
-    return true;
-  }
-
-  // Readiness and health checks of a kept process.
-  #startChecks(job: Job, proc: ManagedProcess): void {
-    const checks = new ProcessChecks(proc, job.policy, {
-      onReady: () => this.#onProcessReady(job, proc),
-      onFailure: (reason, detail) => this.#restartFailed(job, proc, reason, detail),
-    });
-    job.checks.set(proc.pid, checks);
-    checks.start();
-  }
-
-  #onProcessReady(job: Job, proc: ManagedProcess): void {
-    if (!proc.active) return;
-    proc.ready = true;
-    if (job.policy.ready) {
-      const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid };
-      this.#ctx.events.publish(processEvent(proc.pid, 'ready'), payload);
-    }
-    this.#checkJobReady(job);
   }
 
   // A job is ready once every kept process is: announced once per start, and dependents may start.
@@ -361,8 +243,7 @@ export class Supervisor {
     if (job.readyAnnounced || job.stopped || job.waiting || !job.allReady || job.kept.length === 0) return;
     job.readyAnnounced = true;
     if (job.policy.ready) {
-      this.#ctx.events.publish('ready', { name: job.fullName });
-      this.#ctx.events.publish(jobEvent(job.fullName, 'ready'), { name: job.fullName });
+      this.#ctx.publisher.job('ready', job);
       this.#ctx.logger.info(`job '${job.fullName}' is ready`, { job: job.fullName });
     }
     for (const other of this.#ctx.jobs()) {
@@ -373,67 +254,21 @@ export class Supervisor {
   #dependenciesReady(job: Job): boolean {
     const deps = job.dependencies;
     if (deps.length === 0) {
-      job.waiting = false;
+      job.markWaiting(false);
       return true;
     }
     const jobs = new Map(this.#ctx.jobs().map((j) => [j.fullName, j]));
     const missing = deps.filter((d) => !(jobs.get(d)?.readyAnnounced ?? false));
     if (missing.length === 0) {
       if (job.waiting) this.#ctx.logger.info(`job '${job.fullName}': dependencies ready (${deps.join(', ')}), starting`);
-      job.waiting = false;
+      job.markWaiting(false);
       return true;
     }
     if (!job.waiting) this.#ctx.logger.info(`job '${job.fullName}' waits for ${missing.join(', ')} to be ready`);
-    job.waiting = true;
+    job.markWaiting(true);
     return false;
   }
 
-  // A failed check (readiness timeout, health, memory) restarts the process; it counts as a failure.
-  #restartFailed(job: Job, proc: ManagedProcess, reason: CheckFailure | 'max_memory', detail: string): void {
-    if (!proc.active || proc.stopRequested) return;
-    proc.failure = reason;
-    const payload = { name: job.fullName, pid: proc.pid, os_pid: proc.osPid, reason, detail };
-    this.#ctx.events.publish(reason === 'max_memory' ? 'max_memory' : 'unhealthy', payload);
-    this.#ctx.events.publish(processEvent(proc.pid, reason === 'max_memory' ? 'max_memory' : 'unhealthy'), payload);
-    this.#ctx.logger.warn(`job '${job.fullName}': process ${proc.pid} (os pid ${proc.osPid}): ${detail}; restarting it`, { job: job.fullName, proc_pid: proc.pid, os_pid: proc.osPid });
-    void proc.stop();
-  }
-
-  /** max_memory: measure every kept process's RSS each second while the job runs (no-op without the key). */
-  watchMemory(job: Job): void {
-    if (!job.policy.maxMemory || job.memoryTimer) return;
-    const tick = async (): Promise<void> => {
-      job.memoryTimer = undefined;
-      // Read at each tick: an update may have changed or removed the limit.
-      const limit = job.policy.maxMemory;
-      if (!limit || job.stopped || job.unloaded || !this.#ctx.isRunning()) return;
-      for (const proc of [...job.kept]) {
-        const rss = await sampleRss(proc.osPid);
-        if (rss !== undefined && rss > limit && proc.active) {
-          this.#restartFailed(job, proc, 'max_memory', `memory ${rss} bytes is over max_memory ${limit}`);
-        }
-      }
-      if (!job.stopped && !job.unloaded && !job.memoryTimer) job.memoryTimer = setTimeout(() => void tick(), MEMORY_CHECK_MS);
-    };
-    job.memoryTimer = setTimeout(() => void tick(), MEMORY_CHECK_MS);
-  }
-}
-
-/** The operator-facing error of a failed spawn (what failed, which job/pid, what to check). */
-export function spawnError(job: Job, proc: ManagedProcess, err: NodeJS.ErrnoException): SpawnError {
-  const hint = err.code === 'ENOENT'
-    ? `check that '${proc.command.file}' exists and is on PATH, and that cwd '${proc.command.cwd}' exists`
-    : err.code === 'EACCES' ? `check that '${proc.command.file}' is executable`
-      : err.code === 'EPERM' ? 'gafferd may not switch to the configured uid/gid; run it as root or drop uid/gid'
-        : 'see the cause';
-  return new SpawnError(`job '${job.fullName}': process ${proc.pid} could not be spawned (${err.message}); ${hint}`, { cause: err });
-}
-
-// The end of the exit line: the process's last stderr lines from the job's history, on the same line.
-function lastStderr(job: Job, proc: ManagedProcess): string {
-  const lines = job.history?.tail({ pid: proc.pid, stream: 'stderr', lines: EXIT_STDERR_LINES }).entries ?? [];
-  if (lines.length === 0) return '';
-  return `; last stderr: ${lines.map((e) => JSON.stringify(e.line.length > 200 ? `${e.line.slice(0, 200)}…` : e.line)).join(' | ')}`;
 }
 
 function describe(err: unknown): string {

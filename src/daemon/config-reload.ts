@@ -30,7 +30,7 @@ export function applyJobChange(manager: Manager, logger: Logger, configured: Gaf
   const scaleToConfig = (): void => {
     if (job.unloaded || job.stopped || job.idle || job.numprocesses === config.numprocesses) return;
     try {
-      manager.scale(config.name, `=${config.numprocesses}`, sessionid);
+      manager.scale(config.name, { op: 'set', n: config.numprocesses }, sessionid);
     } catch (err) {
       logger.error(`scaling '${job.fullName}' to ${config.numprocesses} failed: ${(err as Error).message}`);
     }

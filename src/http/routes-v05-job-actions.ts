@@ -4,8 +4,9 @@ import { BadRequestError } from '../errors.js';
 import { readBody, readJson } from '../httpkit/body.js';
 import { json, text } from '../httpkit/respond.js';
 import { parseSeconds } from '../util/duration.js';
+import { parseScale } from '../util/scale.js';
 import { parseSignal } from '../util/signals.js';
-import { isPlainObject, renameReason, runInBackground, type HttpRouter, type RouteDeps } from './route-support.js';
+import { isPlainObject, renameReason, runInBackground, withReasons, type HttpRouter, type RouteDeps } from './route-support.js';
 import { onPathJob, onSession, pathJob } from './routes-v05-jobs.js';
 
 const BASE = '/jobs/:sid/:name';
@@ -26,25 +27,22 @@ export function registerV05JobActionRoutes(router: HttpRouter, deps: RouteDeps):
 
   router.add('GET', `${BASE}/numprocesses`, (ctx) => json(200, { numprocesses: m().getJob(pathJob(ctx)).numprocesses }), onPathJob('read'));
   router.add('POST', `${BASE}/numprocesses`, async (ctx) => {
-    const full = pathJob(ctx);
-    m().getJob(full);
     const body = await objectBody(ctx.req);
     if (!('scale' in body)) throw new BadRequestError('bad_request', 'missing "scale": expected {"scale": 1, "+2", "-1" or "=3"}');
-    return json(200, { numprocesses: m().scale(full, body.scale) });
+    return json(200, { numprocesses: m().scale(pathJob(ctx), parseScale(body.scale)) });
   }, onPathJob('manage'));
 
   router.add('POST', `${BASE}/signal`, async (ctx) => {
-    const full = pathJob(ctx);
-    m().getJob(full);
     const body = await objectBody(ctx.req);
-    m().killall(full, parseSignal(body.signal, 'bad_request'));
+    // This route answers `bad_request` for an unknown signal (the process route keeps `bad_signal`).
+    const signum = await withReasons(() => parseSignal(body.signal), () => 'bad_request');
+    m().killall(pathJob(ctx), signum);
     return json(202, { ok: true });
   }, onPathJob('manage'));
 
   router.add('GET', `${BASE}/state`, (ctx) => text(200, m().getJob(pathJob(ctx)).active ? '1' : '0'), onPathJob('read'));
   router.add('POST', `${BASE}/state`, async (ctx) => {
     const full = pathJob(ctx);
-    m().getJob(full);
     const value = (await readBody(ctx.req, limit)).toString('utf8').trim();
     if (value === '1') m().startJob(full);
     else if (value === '0') runInBackground(deps.logger, m().stopJob(full), `stopping job ${full}`);
@@ -64,11 +62,8 @@ export function registerV05JobActionRoutes(router: HttpRouter, deps: RouteDeps):
   router.add('GET', `${BASE}/pids`, (ctx) => json(200, { pids: m().pids(pathJob(ctx)) }), onPathJob('read'));
 
   router.add('POST', `${BASE}/commit`, async (ctx) => {
-    const full = pathJob(ctx);
-    m().getJob(full);
     const body = await objectBody(ctx.req, true);
-    const options = parseCommitOptions(body);
-    return json(200, { pid: await m().commit(full, options) });
+    return json(200, { pid: await m().commit(pathJob(ctx), parseCommitOptions(body)) });
   }, onSession('manage'));
 }
 

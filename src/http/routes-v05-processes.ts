@@ -25,11 +25,9 @@ export function registerV05ProcessRoutes(router: HttpRouter, deps: RouteDeps): v
   }, onPid(deps, 'manage'));
 
   router.add('POST', `/${PID}/signal`, async (ctx) => {
-    const pid = ctx.params.pid!;
-    m().getProcess(pid);
     const body = await readJson(ctx.req, { reason: 'bad_request', limit: deps.limits.jsonBody });
     if (!isPlainObject(body)) throw new BadRequestError('bad_request', 'expected a JSON object {"signal": <number or name>}');
-    m().kill(pid, parseSignal(body.signal, 'bad_signal'));
+    m().kill(ctx.params.pid!, parseSignal(body.signal));
     return json(202, { ok: true });
   }, onPid(deps, 'manage'));
 

@@ -13,6 +13,7 @@ import { UpgradeRouter, type RawUpgradeHandler, type UpgradePredicate } from '..
 import { formatAddress, type ListenAddress } from '../util/address.js';
 import { isMetricsSource, type MetricFamily } from '../util/prometheus-text.js';
 import { ManagerMetrics } from '../core/manager-metrics.js';
+import { legacyEventsOf } from '../legacy/legacy-events.js';
 import { ConnectionTracker, bindListener, boundAddress, closeServer, type HttpListenerConfig } from './listeners.js';
 import { registerPidChannel } from './pid-channel.js';
 import { authorizeWith, checkPermission, type AuthorizeHook } from './permissions.js';
@@ -20,10 +21,10 @@ import type { HttpLimits, HttpRouter, RouteDeps } from './route-support.js';
 import { registerAuthRoutes } from './routes-auth.js';
 import { registerCommonRoutes } from './routes-common.js';
 import { registerMetricsRoute } from './routes-metrics.js';
-import { registerV04GroupRoutes } from './routes-v04-groups.js';
-import { registerV04ProcessRoutes } from './routes-v04-processes.js';
-import { registerV04StreamRoutes } from './routes-v04-streams.js';
-import { registerV04WatchStatsRoutes } from './routes-v04-watch-stats.js';
+import { registerV04GroupRoutes } from './v04/groups-routes.js';
+import { registerV04ProcessRoutes } from './v04/processes-routes.js';
+import { registerV04StreamRoutes } from './v04/streams-routes.js';
+import { registerV04WatchStatsRoutes } from './v04/watch-stats-routes.js';
 import { registerV05JobActionRoutes } from './routes-v05-job-actions.js';
 import { registerV05JobRoutes } from './routes-v05-jobs.js';
 import { registerV05LogfileRoutes } from './routes-v05-logfile.js';
@@ -117,7 +118,7 @@ export class HttpServerApp implements Application {
     if (this.#state === 'starting' || this.#state === 'listening') return Promise.reject(new Error('the HTTP application is already started'));
     this.#manager = manager;
     if (this.#metrics === undefined) {
-      this.#metrics = new ManagerMetrics(manager);
+      this.#metrics = new ManagerMetrics(manager, { queues: { legacy: legacyEventsOf(manager) } });
       this.#metrics.start();
     }
     this.#state = 'starting';
@@ -208,7 +209,7 @@ export class HttpServerApp implements Application {
   /** Every `/metrics` family: the Manager's, this server's, gafferd's own process, then each application's. */
   async #collectMetrics(): Promise<MetricFamily[]> {
     const manager = this.#requireManager();
-    const families = await (this.#metrics ??= new ManagerMetrics(manager)).collect();
+    const families = await (this.#metrics ??= new ManagerMetrics(manager, { queues: { legacy: legacyEventsOf(manager) } })).collect();
     families.push(
       { name: 'gaffer_feed_clients', help: 'HTTP feed clients connected (longpoll, continuous, eventsource).', type: 'gauge', samples: [{ value: this.#feeds.size }] },
       { name: 'gaffer_websocket_clients', help: 'Websocket clients connected (/wstreams, PID channel).', type: 'gauge', samples: [{ value: this.#upgrades.clients.size }] },

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { nextEvent } from '../helpers/events.js';
 import { fixtureCmd } from '../helpers/paths.js';
 import { isItem, openRawChannel, openSockJs, startChannelServer, type ChannelTestClient } from './channel-helpers.js';
+import { parseScale } from '../../src/util/scale.js';
+import { parseSignal } from '../../src/util/signals.js';
 
 const ECHO = fixtureCmd('echo.js');
 const SLEEPER = fixtureCmd('sleeper.js');
@@ -36,19 +38,19 @@ test('JOB:<F> and PROCESS:<pid> deliver per-job and per-process events typed by 
   await client.sub('JOB:default.web');
   await client.sub(`PROCESS:${pid}`);
   // Signals the fixture survives, so the process list stays as the test expects.
-  manager.kill(pid as number, 'CONT');
+  manager.kill(pid as number, parseSignal('CONT'));
   const kill = await client.next(isItem(`PROCESS:${pid}`, 'kill'));
   assert.deepEqual(kill.data, { event: 'kill', topic: `PROCESS:${pid}`, pid, name: 'default.web', signum: 18 });
-  manager.scale('web', '+1');
+  manager.scale('web', parseScale('+1'));
   const spawn = await client.next(isItem('JOB:default.web', 'spawn'));
   assert.equal(spawn.data.name, 'default.web');
-  manager.scale('web', '-1');
+  manager.scale('web', parseScale('-1'));
   const reap = await client.next(isItem('JOB:default.web', 'reap'));
   assert.equal(reap.data.pid, pid, 'the oldest process is reaped');
   assert.deepEqual((await client.next(isItem(`PROCESS:${pid}`, 'reap'))).data.os_pid, reap.data.os_pid);
   const exit = await client.next(isItem(`PROCESS:${pid}`, 'exit'));
   assert.deepEqual(Object.keys(exit.data).sort(), ['event', 'exit_status', 'name', 'once', 'os_pid', 'pid', 'term_signal', 'topic']);
-  manager.killall('web', 'WINCH');
+  manager.killall('web', parseSignal('WINCH'));
   assert.equal((await client.next(isItem('JOB:default.web', 'kill'))).data.signum, 28);
   // A short name designates the default session; the topic keeps the text the client used.
   await client.sub('JOB:web');
@@ -145,11 +147,11 @@ test('subscriptions are reference-counted per connection; UNSUB of an unknown to
   await client.sub('JOB:default.web');
   await client.sub('JOB:default.web');
   await client.unsub('JOB:default.web');
-  manager.scale('web', 1);
+  manager.scale('web', parseScale(1));
   await client.next(isItem('JOB:default.web', 'spawn'));
   await client.unsub('JOB:default.web');
   const again = nextEvent(manager.events, 'job.default.web.spawn');
-  manager.scale('web', 1);
+  manager.scale('web', parseScale(1));
   await again;
   await barrier(client);
   assert.ok(!client.queued.some((m) => m.data?.topic === 'JOB:default.web'), 'nothing after the last UNSUB');

@@ -7,6 +7,7 @@ import { Webhooks } from '../../src/apps/webhooks.js';
 import { nextEvent } from '../helpers/events.js';
 import { startManager } from '../helpers/manager.js';
 import { fixtureCmd } from '../helpers/paths.js';
+import { parseScale } from '../../src/util/scale.js';
 
 const SLEEPER = fixtureCmd('sleeper.js');
 
@@ -58,7 +59,7 @@ test('start, update, stop, spawn and exit hooks get "name": "default.dummy"; cre
   const spawned = nextEvent(manager.events, 'spawn');
   manager.load({ name: 'dummy', cmd: SLEEPER });
   const { pid, os_pid } = await spawned;
-  manager.scale('dummy', '+0');
+  manager.scale('dummy', parseScale('+0'));
   await manager.stopJob('dummy');
   manager.load({ name: 'web', cmd: SLEEPER }, { sessionid: 'app' });
 

@@ -8,6 +8,8 @@ import { Webhooks, isCanonicalOnly, type WebhooksOptions } from '../../src/apps/
 import { nextEvent } from '../helpers/events.js';
 import { recordingLogger, startManager } from '../helpers/manager.js';
 import { fixtureCmd } from '../helpers/paths.js';
+import { parseScale } from '../../src/util/scale.js';
+import { legacyEventsOf } from '../../src/legacy/legacy-events.js';
 
 const SLEEPER = fixtureCmd('sleeper.js');
 
@@ -138,7 +140,7 @@ test('a hanging receiver does not delay other URLs; it times out, is retried, th
   assert.ok(hanging.held.length === 1 && hanging.received.length === 1, 'the fast receiver got both events while the first POST to the slow one was still waiting');
   // The Manager never waits for a webhook: scale answers at once, and the new spawn reaches the
   // fast receiver although the slow one still holds the first POST (or its retry).
-  assert.equal(manager.scale('web', '+1'), 2);
+  assert.equal(manager.scale('web', parseScale('+1')), 2);
   await fine.waitFor(3);
   assert.equal(fine.received[2]!.body.event, 'spawn');
   await hanging.waitFor(2);
@@ -165,7 +167,7 @@ test('the queue of one URL is bounded: the oldest events are dropped and it is l
   const hanging = await startReceiver(() => 'hang');
   const { manager, hooks, logger } = await startHooks({ queueLimit: 3, timeoutMs: 60_000, drainMs: 0, hooks: [['update', hanging.url]] });
   manager.load({ name: 'web', cmd: SLEEPER, numprocesses: 0 });
-  for (let i = 0; i < 10; i++) manager.scale('web', '=0');
+  for (let i = 0; i < 10; i++) manager.scale('web', parseScale('=0'));
   await hanging.waitFor(1);
   await waitForEvents(manager);
   assert.equal(hooks.pending, 4, 'one in flight and three queued');
@@ -178,18 +180,18 @@ test('the queue of one URL is bounded: the oldest events are dropped and it is l
 test('hooks at runtime: register/unregister, listening only while hooks exist, invalid URLs ignored, reload', async () => {
   const r = await startReceiver();
   const { manager, hooks, logger } = await startHooks({});
-  const idle = [manager.events.listenerCount, manager.legacyEvents.listenerCount];
+  const idle = [manager.events.listenerCount, legacyEventsOf(manager).listenerCount];
   assert.equal(hooks.registerHook('create', 'not a url'), false);
   assert.equal(hooks.registerHook('create', 'ftp://example.com/x'), false);
   assert.match(logger.lines.join('\n'), /webhook for 'create': invalid URL 'not a url'/);
-  assert.deepEqual([manager.events.listenerCount, manager.legacyEvents.listenerCount], idle, 'no listener without hooks');
+  assert.deepEqual([manager.events.listenerCount, legacyEventsOf(manager).listenerCount], idle, 'no listener without hooks');
   assert.equal(hooks.registerHook('create', `${r.url}/a`), true);
-  assert.deepEqual([manager.events.listenerCount, manager.legacyEvents.listenerCount], [idle[0]! + 1, idle[1]! + 1]);
+  assert.deepEqual([manager.events.listenerCount, legacyEventsOf(manager).listenerCount], [idle[0]! + 1, idle[1]! + 1]);
   manager.load({ name: 'one', cmd: SLEEPER, numprocesses: 0 });
   await r.waitFor(1);
   assert.equal(hooks.unregisterHook('create', `${r.url}/a`), true);
   assert.equal(hooks.unregisterHook('create', `${r.url}/a`), false);
-  assert.deepEqual([manager.events.listenerCount, manager.legacyEvents.listenerCount], idle);
+  assert.deepEqual([manager.events.listenerCount, legacyEventsOf(manager).listenerCount], idle);
 
   hooks.reload([{ event: 'create', url: `${r.url}/b` }, { event: 'delete', url: `${r.url}/c` }]);
   hooks.reload([{ event: 'delete', url: `${r.url}/c` }, { event: 'unload', url: `${r.url}/d` }]);

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { nextEvent } from '../helpers/events.js';
 import { startManager } from '../helpers/manager.js';
 import { fixtureCmd } from '../helpers/paths.js';
+import { parseScale } from '../../src/util/scale.js';
+import { legacyStatus } from '../../src/http/v04/legacy-views.js';
 
 interface FailureInfo {
   state: string;
@@ -32,7 +34,7 @@ test('a crashing job: backoff with next_retry, the last exit, restarts counted o
   assert.ok(Math.abs(Date.parse(waiting.last_exit!.time) - before) < 5000, waiting.last_exit!.time);
   const retryIn = Date.parse(waiting.next_retry!) - before;
   assert.ok(retryIn > 0 && retryIn <= 1000, `next_retry ${waiting.next_retry} is within restart_delay`);
-  const status = m.status('crash') as unknown as FailureInfo;
+  const status = legacyStatus(m.getJob('crash')) as unknown as FailureInfo;
   assert.deepEqual([status.state, status.restarts, status.next_retry], ['backoff', 0, waiting.next_retry]);
   await secondSpawn;
   const respawned = m.info('crash') as unknown as FailureInfo;
@@ -57,7 +59,7 @@ test('a command that cannot be spawned: spawn_error and backoff, no restart coun
   m.load({ name: 'calm', cmd: fixtureCmd('sleeper.js') });
   await spawns;
   const reaped = nextEvent(m.events, 'job.default.calm.exit');
-  m.scale('calm', '=0');
+  m.scale('calm', parseScale('=0'));
   await reaped;
   const calm = m.info('calm') as unknown as FailureInfo;
   assert.deepEqual([calm.restarts, calm.last_exit, calm.next_retry, calm.spawn_error], [0, null, null, null]);

@@ -6,6 +6,7 @@ import { normalizeJobConfig } from '../../src/core/job-config.js';
 import { BadRequestError } from '../../src/errors.js';
 import { outputFrom, startManager } from '../helpers/manager.js';
 import { FIXTURES } from '../helpers/paths.js';
+import { parseSignal } from '../../src/util/signals.js';
 
 test('port: an integer 1..65535 (digit strings accepted); anything else is a 400 naming "port"', () => {
   assert.equal(normalizeJobConfig({ name: 'a', cmd: 'x', port: 8000 }).port, 8000);
@@ -37,7 +38,7 @@ test('each kept process gets its own PORT, over the job env; a replaced process 
   assert.deepEqual([...printed.values()].sort(), ['7100', '7101']);
   const [first] = manager.pids().filter((pid) => printed.get(pid) === '7100');
   const next = seen(1);
-  manager.kill(first!, 'SIGKILL');
+  manager.kill(first!, parseSignal('SIGKILL'));
   const [replacement] = await next;
   assert.notEqual(replacement, first);
   assert.equal(printed.get(replacement!), '7100');

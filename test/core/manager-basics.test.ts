@@ -3,6 +3,7 @@ import { after, test } from 'node:test';
 import { Manager } from '../../src/core/manager.js';
 import { fixtureCmd } from '../helpers/paths.js';
 import { isAlive, nextEvent, nthEvent, collectEvents } from '../helpers/events.js';
+import { legacyEventsOf } from '../../src/legacy/legacy-events.js';
 
 const managers: Manager[] = [];
 function newManager(): Manager {
@@ -31,8 +32,8 @@ test('load spawns numprocesses processes with increasing internal pids', async (
 test('canonical and legacy events of a load carry the documented names and order', async () => {
   const m = newManager();
   const canonical = collectEvents(m.events);
-  const legacy = collectEvents(m.legacyEvents);
-  const spawned = nextEvent(m.legacyEvents, 'proc.web.spawn');
+  const legacy = collectEvents(legacyEventsOf(m));
+  const spawned = nextEvent(legacyEventsOf(m), 'proc.web.spawn');
   m.load({ name: 'web', cmd: fixtureCmd('sleeper.js') });
   await spawned;
   assert.deepEqual(canonical.events.map((e) => e.event), ['load', 'start', 'job.default.web.start', 'spawn', 'job.default.web.spawn']);
@@ -44,7 +45,7 @@ test('canonical and legacy events of a load carry the documented names and order
 
 test('a job in another session has full legacy names', async () => {
   const m = newManager();
-  const spawn = nextEvent(m.legacyEvents, 'proc.myapp.web.spawn');
+  const spawn = nextEvent(legacyEventsOf(m), 'proc.myapp.web.spawn');
   m.load({ name: 'myapp.web', cmd: fixtureCmd('sleeper.js') });
   assert.equal((await spawn).name, 'myapp.web');
   assert.deepEqual(m.sessions, ['myapp']);

@@ -7,6 +7,7 @@ import { fixtureCmd } from '../helpers/paths.js';
 import { nextEvent } from '../helpers/events.js';
 import { outputFrom, startManager } from '../helpers/manager.js';
 import { ForbiddenError, NotFoundError } from '../../src/errors.js';
+import { legacyJobStats } from '../../src/http/v04/legacy-views.js';
 
 test('every byte a process writes is delivered before its exit event', async () => {
   const m = await startManager();
@@ -106,7 +107,7 @@ test('job and process stats: shapes, sums, N/A for a job without processes; moni
     assert.equal(typeof s.os_pid, 'number');
   }
   assert.equal(typeof stats.mem, 'number');
-  const legacy = await m.legacyStats('st');
+  const legacy = await legacyJobStats(m.getJob('st'));
   assert.equal(legacy.stats[0]!.pid, m.getProcess(m.pids('st')[0]!).osPid, '0.4 stats carry the OS pid');
   assert.equal(legacy.stats[0]!.cmdline, 'node');
   assert.equal(legacy.stats[0]!.id, m.pids('st')[0]);

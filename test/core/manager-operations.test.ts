@@ -4,6 +4,9 @@ import { fixtureCmd } from '../helpers/paths.js';
 import { collectEvents, isAlive, nextEvent, nthEvent } from '../helpers/events.js';
 import { outputFrom, startManager } from '../helpers/manager.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../src/errors.js';
+import { parseScale } from '../../src/util/scale.js';
+import { parseSignal } from '../../src/util/signals.js';
+import { legacyStatus } from '../../src/http/v04/legacy-views.js';
 
 const SLEEPER = fixtureCmd('sleeper.js');
 
@@ -11,24 +14,24 @@ test('scale starts or stops only the difference; surviving pids are unchanged', 
   const m = await startManager();
   const three = nthEvent(m.events, 'job.default.s.spawn', 3);
   m.load({ name: 's', cmd: SLEEPER, numprocesses: 1 });
-  assert.equal(m.scale('s', '+2'), 3);
+  assert.equal(m.scale('s', parseScale('+2')), 3);
   await three;
   const before = m.pids('s');
   const osBefore = before.map((p) => m.getProcess(p).osPid);
   const twoMore = nthEvent(m.events, 'job.default.s.spawn', 2);
-  assert.equal(m.scale('s', 2), 5);
+  assert.equal(m.scale('s', parseScale(2)), 5);
   await twoMore;
   assert.deepEqual(m.pids('s').slice(0, 3), before, 'the first three were not restarted');
   assert.deepEqual(before.map((p) => m.getProcess(p).osPid), osBefore);
   const reaped = nthEvent(m.events, 'job.default.s.reap', 2);
-  assert.equal(m.scale('s', '=3'), 3);
+  assert.equal(m.scale('s', parseScale('=3')), 3);
   const gone = (await reaped).map((e) => e.pid);
   assert.deepEqual(gone, before.slice(0, 2), 'the oldest processes are reaped first');
-  assert.equal(m.scale('s', '-1'), 2);
-  assert.equal(m.scale('s', -10), 0);
+  assert.equal(m.scale('s', parseScale('-1')), 2);
+  assert.equal(m.scale('s', parseScale(-10)), 0);
   assert.deepEqual(m.pids('s'), []);
-  assert.throws(() => m.scale('s', 'lots'), (e: unknown) => e instanceof BadRequestError && e.reason === 'bad_operation');
-  assert.throws(() => m.scale('nope', 1), NotFoundError);
+  assert.throws(() => m.scale('s', parseScale('lots')), (e: unknown) => e instanceof BadRequestError && e.reason === 'bad_operation');
+  assert.throws(() => m.scale('nope', parseScale(1)), NotFoundError);
 });
 
 test('load conflicts, unknown jobs and bad configs are clear errors', async () => {
@@ -50,7 +53,7 @@ test('an idle job (start: false) spawns nothing until scaled; commit works on it
   assert.deepEqual(m.info('idle').processes, [oneOff]);
   assert.equal(m.info('idle').running_out, 1);
   const spawned = nextEvent(m.events, 'job.default.idle.spawn');
-  m.scale('idle', 1);
+  m.scale('idle', parseScale(1));
   const kept = (await spawned).pid as number;
   assert.deepEqual(m.info('idle').processes, [kept, oneOff]);
   assert.deepEqual(m.pids('idle'), [kept], 'job pids list kept processes only');
@@ -81,12 +84,12 @@ test('stop, start, restart (rolling), reload and stopall', async () => {
   const events = collectEvents(m.events);
   await m.stopJob('j');
   assert.deepEqual(m.pids('j'), []);
-  assert.equal(m.status('j').numprocesses, 0);
+  assert.equal(legacyStatus(m.getJob('j')).numprocesses, 0);
   assert.deepEqual(events.events.slice(0, 4).map((e) => e.event), ['stop', 'job.default.j.stop', 'stop_process', 'stop_process']);
   const restarted = nthEvent(m.events, 'job.default.j.spawn', 2);
   m.startJob('j');
   await restarted;
-  assert.equal(m.status('j').numprocesses, 2);
+  assert.equal(legacyStatus(m.getJob('j')).numprocesses, 2);
   const old = m.pids('j');
   const rolled = nthEvent(m.events, 'job.default.j.reap', 2);
   m.restartJob('j');
@@ -105,7 +108,7 @@ test('stop, start, restart (rolling), reload and stopall', async () => {
   await respawned;
   assert.equal(m.pids('j').length, 2);
   assert.ok(m.pids('j').every((p) => !before.includes(p)), 'stopall respawns every process');
-  assert.equal(m.status('j').active, true);
+  assert.equal(legacyStatus(m.getJob('j')).active, true);
 });
 
 test('stopProcess replaces a kept process; commit processes are never respawned', async () => {
@@ -153,13 +156,13 @@ test('killall and kill validate signals and emit kill events', async () => {
   const [a, b] = m.pids('k') as [number, number];
   const jobKill = nextEvent(m.events, 'job.default.k.kill');
   const procKills = nthEvent(m.events, 'proc', 2, (e) => /^proc\.\d+\.kill$/.test(String(e.event)));
-  m.killall('k', 'term');
+  m.killall('k', parseSignal('term'));
   assert.deepEqual(await jobKill, { event: 'job.default.k.kill', name: 'default.k', signum: 15 });
   assert.deepEqual((await procKills).map((e) => e.pid), [a, b]);
-  assert.throws(() => m.killall('k', 'BOGUS'), (e: unknown) => (e as BadRequestError).reason === 'bad_signal');
-  assert.throws(() => m.kill(a, 'nope'), BadRequestError);
+  assert.throws(() => m.killall('k', parseSignal('BOGUS')), (e: unknown) => (e as BadRequestError).reason === 'bad_signal');
+  assert.throws(() => m.kill(a, parseSignal('nope')), BadRequestError);
   const exit = nextEvent(m.events, `proc.${a}.exit`);
-  m.kill(a, 'KILL');
+  m.kill(a, parseSignal('KILL'));
   assert.equal((await exit).term_signal, 9);
   assert.ok(m.pids('k').includes(b), 'the other process was left alone');
 });

@@ -10,6 +10,7 @@ import { collectEvents, nextEvent, nthEvent } from '../helpers/events.js';
 import { startManager } from '../helpers/manager.js';
 import { fixtureCmd } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
+import { legacyStatus } from '../../src/http/v04/legacy-views.js';
 
 test('restart = on-failure restarts a crash but not exit 0; never restarts nothing', async () => {
   const m = await startManager();
@@ -28,7 +29,7 @@ test('restart = on-failure restarts a crash but not exit 0; never restarts nothi
   // The ended processes were not replaced: their job's target dropped to 0.
   for (const name of ['ok', 'codes', 'once']) {
     assert.deepEqual(m.pids(name), [], name);
-    assert.equal(m.status(name).numprocesses, 0, name);
+    assert.equal(legacyStatus(m.getJob(name)).numprocesses, 0, name);
   }
   await m.stopJob('bad');
   assert.throws(() => m.load({ name: 'x', cmd: 'true', restart: 'sometimes' }), (e: unknown) => e instanceof BadRequestError && /always, on-failure or never/.test(e.message));

@@ -6,6 +6,7 @@ import type { Manager } from '../../src/core/manager.js';
 import { nextEvent } from '../helpers/events.js';
 import { startManager } from '../helpers/manager.js';
 import { fixtureCmd } from '../helpers/paths.js';
+import { legacyStatus } from '../../src/http/v04/legacy-views.js';
 
 const READY_AFTER = fixtureCmd('ready-after.js');
 
@@ -42,7 +43,7 @@ test('a rolling reload keeps two ready processes at every sample and ends with t
   assert.ok(fresh.every((p) => !old.includes(p)), `new pids ${fresh} replace ${old}`);
   assert.ok(sampler.samples.length > 10, `sampled ${sampler.samples.length} times`);
   assert.ok(Math.min(...sampler.samples) >= 2, `serving never dropped below 2: ${sampler.samples.join(',')}`);
-  assert.equal(m.status('web').numprocesses, 2);
+  assert.equal(legacyStatus(m.getJob('web')).numprocesses, 2);
 });
 
 test('rolling_batch = 2 replaces both at once; restartJob and update (changed args) roll too', async () => {

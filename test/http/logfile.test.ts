@@ -14,6 +14,7 @@ import { nextEvent } from '../helpers/events.js';
 import { errorBody, openStream, request, startServer, waitUntil } from '../helpers/http.js';
 import { fixtureCmd } from '../helpers/paths.js';
 import { fileHolds } from '../helpers/files.js';
+import { parseScale } from '../../src/util/scale.js';
 
 const ECHO = fixtureCmd('echo.js');
 const QUIET = [process.execPath, '-e', 'setInterval(() => {}, 1 << 30)'];
@@ -177,7 +178,7 @@ test('{pid} files: the files of the current processes with a header each; follow
   await manager.send(a, 'to a\n');
   await feed.waitFor('to a\n');
   const spawned = nextEvent(manager.events, 'job.app.per.spawn');
-  manager.scale('per', 1, 'app');
+  manager.scale('per', parseScale(1), 'app');
   const c = (await spawned).pid as number;
   await feed.waitFor(`\n==> ${path(c)} <==\nready\n`);
   feed.close();

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { fixtureCmd } from '../helpers/paths.js';
 import { nextEvent, nthEvent } from '../helpers/events.js';
 import { errorBody, fieldErrorBody, request, startServer } from '../helpers/http.js';
+import { legacyEventsOf } from '../../src/legacy/legacy-events.js';
 
 const SLEEPER = fixtureCmd('sleeper.js');
 
@@ -14,7 +15,7 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   assert.deepEqual((await request(`${url}/processes`)).json(), ['dummy']);
   assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 1, numprocesses: 1, state: 'idle', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
-  const spawned = nextEvent(manager.legacyEvents, 'proc.dummy.spawn');
+  const spawned = nextEvent(legacyEventsOf(manager), 'proc.dummy.spawn');
   assert.deepEqual((await request(`${base}/_start`, { method: 'POST' })).json(), { ok: true });
   assert.equal((await spawned).pid, 1);
   assert.deepEqual((await request(`${base}/_pids`)).json(), { ok: true, pids: [1] });
@@ -25,7 +26,7 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   assert.deepEqual((await request(`${url}/processes?running=1`)).json(), [1, 2, 3]);
   assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: true, running: 3, max_processes: 3, numprocesses: 3, state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
-  const reaped = nextEvent(manager.legacyEvents, 'proc.dummy.reap');
+  const reaped = nextEvent(legacyEventsOf(manager), 'proc.dummy.reap');
   assert.deepEqual((await request(`${base}/_sub`, { method: 'POST' })).json(), { ok: true, numprocesses: 2 });
   assert.equal((await reaped).pid, 1, 'the oldest process is reaped first');
 
@@ -37,17 +38,17 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   assert.deepEqual((await request(`${base}/_signal/SIGCONT`, { method: 'POST' })).json(), { ok: true });
   assert.deepEqual((await request(`${base}/_signal/18`, { method: 'POST' })).json(), { ok: true });
 
-  const restarted = nthEvent(manager.legacyEvents, 'proc.dummy.reap', 2);
+  const restarted = nthEvent(legacyEventsOf(manager), 'proc.dummy.reap', 2);
   assert.deepEqual((await request(`${base}/_restart`, { method: 'POST' })).json(), { ok: true });
   assert.deepEqual((await restarted).map((e) => e.pid).sort(), [2, 3]);
   assert.deepEqual((await request(`${base}/_pids`)).json(), { ok: true, pids: [4, 5] });
 
-  const exits = nthEvent(manager.legacyEvents, 'proc.dummy.exit', 2, (e) => (e.pid as number) >= 4);
+  const exits = nthEvent(legacyEventsOf(manager), 'proc.dummy.exit', 2, (e) => (e.pid as number) >= 4);
   assert.deepEqual((await request(`${base}/_stop`, { method: 'POST' })).json(), { ok: true });
   await exits;
   assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 0, numprocesses: 0, state: 'stopped', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
-  const deleted = nextEvent(manager.legacyEvents, 'delete');
+  const deleted = nextEvent(legacyEventsOf(manager), 'delete');
   assert.deepEqual((await request(base, { method: 'DELETE' })).json(), { ok: true });
   assert.equal((await deleted).name, 'dummy');
   assert.deepEqual((await request(base)).json(), errorBody('not_found', 404));
@@ -72,7 +73,7 @@ test('job config, HEAD, update by PUT and POST (start defaults to false), design
   assert.deepEqual((await request(`${url}/processes/web`, { method: 'PUT', body: { name: 'ignored', cmd: SLEEPER, numprocesses: 2 } })).json(), { ok: true });
   assert.equal((await request(`${url}/processes/web`)).json<{ numprocesses: number }>().numprocesses, 2);
   assert.deepEqual(manager.pids('web'), [], 'update does not start the job unless asked');
-  const spawns = nthEvent(manager.legacyEvents, 'proc.web.spawn', 2);
+  const spawns = nthEvent(legacyEventsOf(manager), 'proc.web.spawn', 2);
   assert.deepEqual((await request(`${url}/processes/web`, { method: 'POST', body: { cmd: SLEEPER, numprocesses: 2, start: true } })).json(), { ok: true });
   await spawns;
 
@@ -85,7 +86,7 @@ test('job config, HEAD, update by PUT and POST (start defaults to false), design
 
 test('pid routes: HEAD, owning job config, signal, stop (replacement spawned), unknown actions', async () => {
   const { manager, url } = await startServer();
-  const spawns = nthEvent(manager.legacyEvents, 'proc.web.spawn', 2);
+  const spawns = nthEvent(legacyEventsOf(manager), 'proc.web.spawn', 2);
   await request(`${url}/processes`, { body: { name: 'web', cmd: SLEEPER, numprocesses: 2 } });
   await spawns;
   assert.equal((await request(`${url}/processes/1`, { method: 'HEAD' })).status, 200);
@@ -102,12 +103,12 @@ test('pid routes: HEAD, owning job config, signal, stop (replacement spawned), u
   assert.deepEqual((await request(`${url}/processes/1/_bogus`, { method: 'POST' })).json(), errorBody('resource_not_found', 404));
   assert.deepEqual((await request(`${url}/processes/1/_stop`)).json(), errorBody('resource_not_found', 404), 'wrong method');
 
-  const stopped = nextEvent(manager.legacyEvents, 'stop_pid', (e) => e.pid === 1);
-  const replaced = nextEvent(manager.legacyEvents, 'proc.web.spawn', (e) => e.pid === 3);
+  const stopped = nextEvent(legacyEventsOf(manager), 'stop_pid', (e) => e.pid === 1);
+  const replaced = nextEvent(legacyEventsOf(manager), 'proc.web.spawn', (e) => e.pid === 3);
   assert.deepEqual((await request(`${url}/processes/1`, { method: 'DELETE' })).json(), { ok: true });
   assert.equal((await stopped).name, 'web');
   await replaced;
-  const stopped2 = nextEvent(manager.legacyEvents, 'stop_pid', (e) => e.pid === 2);
+  const stopped2 = nextEvent(legacyEventsOf(manager), 'stop_pid', (e) => e.pid === 2);
   assert.deepEqual((await request(`${url}/processes/2/_stop`, { method: 'POST' })).json(), { ok: true });
   await stopped2;
   assert.deepEqual((await request(`${url}/processes/1`, { method: 'DELETE' })).json(), errorBody('not_found', 404));
@@ -159,15 +160,15 @@ test('groups are sessions: list, members, start, restart, stop, unload', async (
   assert.deepEqual((await request(`${url}/groups/ga`)).json(), ['ga.a', 'ga.b']);
   assert.deepEqual((await request(`${url}/processes`)).json(), ['ga.a', 'ga.b', 'gb.c']);
 
-  const started = nthEvent(manager.legacyEvents, 'spawn', 2);
+  const started = nthEvent(legacyEventsOf(manager), 'spawn', 2);
   assert.deepEqual((await request(`${url}/groups/ga/_start`, { method: 'POST' })).json(), { ok: true });
   assert.deepEqual((await started).map((e) => e.name).sort(), ['ga.a', 'ga.b']);
 
-  const reaped = nthEvent(manager.legacyEvents, 'reap', 2);
+  const reaped = nthEvent(legacyEventsOf(manager), 'reap', 2);
   assert.deepEqual((await request(`${url}/groups/ga/_restart`, { method: 'POST' })).json(), { ok: true });
   assert.deepEqual((await reaped).map((e) => e.pid).sort(), [1, 2]);
 
-  const stopped = nthEvent(manager.legacyEvents, 'stop', 2);
+  const stopped = nthEvent(legacyEventsOf(manager), 'stop', 2);
   assert.deepEqual((await request(`${url}/groups/ga/_stop`, { method: 'POST' })).json(), { ok: true });
   assert.deepEqual((await stopped).map((e) => e.name).sort(), ['ga.a', 'ga.b']);
 
@@ -176,7 +177,7 @@ test('groups are sessions: list, members, start, restart, stop, unload', async (
   assert.deepEqual((await request(`${url}/groups/nope`)).json(), errorBody('not_found', 404));
   assert.deepEqual((await request(`${url}/groups/nope`, { method: 'DELETE' })).json(), errorBody('not_found', 404));
 
-  const deleted = nthEvent(manager.legacyEvents, 'delete', 2);
+  const deleted = nthEvent(legacyEventsOf(manager), 'delete', 2);
   assert.deepEqual((await request(`${url}/groups/ga`, { method: 'DELETE' })).json(), { ok: true });
   await deleted;
   assert.deepEqual((await request(`${url}/groups`)).json(), ['gb']);

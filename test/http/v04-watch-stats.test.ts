@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { fixtureCmd } from '../helpers/paths.js';
 import { nextEvent, nthEvent } from '../helpers/events.js';
 import { errorBody, openEventSource, openStream, request, startServer, waitUntil } from '../helpers/http.js';
+import { legacyEventsOf } from '../../src/legacy/legacy-events.js';
 
 const SLEEPER = fixtureCmd('sleeper.js');
 
@@ -28,7 +29,7 @@ test('/watch/<p1>/<p2>... continuous streams matching events of any depth and st
   const { manager, url } = await startServer();
   const perJob = await openStream(`${url}/watch/proc/myapp/web?feed=continuous`);
   const exitOnly = await openStream(`${url}/watch/proc/myapp/web/exit?feed=continuous`);
-  const spawned = nextEvent(manager.legacyEvents, 'proc.myapp.web.spawn');
+  const spawned = nextEvent(legacyEventsOf(manager), 'proc.myapp.web.spawn');
   manager.load({ name: 'myapp.web', cmd: SLEEPER });
   const { pid } = await spawned;
   await perJob.waitFor('proc.myapp.web.spawn');
@@ -49,7 +50,7 @@ test('/watch/<p1>/<p2>... continuous streams matching events of any depth and st
 test('/watch?feed=eventsource with the eventsource client: typed events with JSON data', async () => {
   const { manager, url } = await startServer();
   const sse = await openEventSource(`${url}/watch?feed=eventsource&heartbeat=true`, ['spawn', 'exit', 'proc.priority0.exit']);
-  const spawned = nextEvent(manager.legacyEvents, 'spawn');
+  const spawned = nextEvent(legacyEventsOf(manager), 'spawn');
   manager.load({ name: 'priority0', cmd: fixtureCmd('crash-after.js', 0, 0) });
   const spawn = JSON.parse(await sse.next('spawn')) as Record<string, unknown>;
   assert.equal(spawn.pid, (await spawned).pid);
@@ -64,12 +65,12 @@ test('/watch?feed=eventsource with the eventsource client: typed events with JSO
 
 test('/watch heartbeat writes newlines; a client that disconnects is unsubscribed at once; bad feed is 400', async () => {
   const { manager, url } = await startServer();
-  const before = manager.legacyEvents.listenerCount;
+  const before = legacyEventsOf(manager).listenerCount;
   const stream = await openStream(`${url}/watch?feed=continuous&heartbeat=1`);
-  assert.equal(manager.legacyEvents.listenerCount, before + 1);
+  assert.equal(legacyEventsOf(manager).listenerCount, before + 1);
   await stream.waitFor((t) => t === '\n', 5000);
   stream.close();
-  await waitUntil(() => manager.legacyEvents.listenerCount === before, 'the /watch subscription is dropped');
+  await waitUntil(() => legacyEventsOf(manager).listenerCount === before, 'the /watch subscription is dropped');
   assert.deepEqual((await request(`${url}/watch?feed=smoke-signals`)).json(), errorBody('bad_value', 400));
 });
 

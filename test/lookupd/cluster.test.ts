@@ -10,6 +10,7 @@ import { Manager } from '../../src/core/manager.js';
 import type { LookupdServer } from '../../src/lookupd/server.js';
 import { fixtureCmd } from '../helpers/paths.js';
 import { startLookupd, waitForRegistry } from './helpers.js';
+import { parseScale } from '../../src/util/scale.js';
 
 const servers: LookupdServer[] = [];
 const managers: Manager[] = [];
@@ -109,8 +110,8 @@ test('three managers keep two lookupds in sync; one lookupd down or restarted do
   assert.deepEqual(counts(a.server.registry.findJobReply('shop.web').sources), [['node1', 1], ['node2', 2]]);
   assert.equal(b.server.registry.findJobReply('default.web').sources[0]!.name, 'node3');
 
-  managers[1]!.scale('shop.web', '+2');
-  managers[0]!.scale('shop.web', '-1');
+  managers[1]!.scale('shop.web', parseScale('+2'));
+  managers[0]!.scale('shop.web', parseScale('-1'));
   await Promise.all([inSync(a.server, 'scaling on A'), inSync(b.server, 'scaling on B')]);
   assert.deepEqual(counts(a.server.registry.findJobReply('shop.web').sources), [['node1', 0], ['node2', 4]]);
 

@@ -5,6 +5,7 @@ import { ChildRecord, type ChildRecordData } from '../../src/daemon/child-record
 import { Manager } from '../../src/core/manager.js';
 import { recordingLogger } from '../helpers/manager.js';
 import { useTempDir } from '../config/temp-dir.js';
+import { parseScale } from '../../src/util/scale.js';
 
 const tmp = await useTempDir('gaffer-recovery-record-');
 const SCALE = 1500;
@@ -33,7 +34,7 @@ test(`a scale-up of ${SCALE} idle processes that overflows the event queue leave
 
   manager.load({ name: 'idle', cmd: '/usr/bin/sleep 600', numprocesses: 0 });
   const spawned = tableCount(manager, 'spawned', SCALE);
-  manager.scale('idle', SCALE);
+  manager.scale('idle', parseScale(SCALE));
   await spawned;
   const osPids = manager.pids('idle').map((pid) => manager.getProcess(pid).osPid);
   assert.equal(osPids.length, SCALE);
@@ -49,7 +50,7 @@ test(`a scale-up of ${SCALE} idle processes that overflows the event queue leave
   await exited;
   manager.load({ name: 'blink', cmd: '/usr/bin/true', numprocesses: 0, restart: 'never' });
   const blinked = tableCount(manager, 'exited', 300);
-  manager.scale('blink', 300);
+  manager.scale('blink', parseScale(300));
   await blinked;
   await record.flush();
   const after2 = JSON.parse(await readFile(record.path, 'utf8')) as ChildRecordData;

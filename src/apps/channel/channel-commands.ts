@@ -1,12 +1,16 @@
-// The channel's command table (http-api.md → Commands): each command checks
-// its arguments, names the permission it needs (auth.md), then runs against
-// the Manager. Operations that stop processes answer at once, like the 202
-// routes; their failures are logged.
+// The channel's command table (http-api.md → Commands): a thin table over the
+// core's operations — each command reads its arguments (channel-args.ts, with
+// the same parseScale/parseSignal as the routes), names the permission it
+// needs (auth.md), then calls the Manager. Operations that stop processes
+// answer at once, like the 202 routes; their failures are logged.
 import type { Logger } from '../../util/logger.js';
 import type { Manager } from '../../core/manager.js';
-import { BadRequestError, GafferError, NotFoundError, isGafferError } from '../../errors.js';
+import { NotFoundError, isGafferError } from '../../errors.js';
 import { parseSeconds } from '../../util/duration.js';
 import { fullName, parseJobName } from '../../util/names.js';
+import { parseScale } from '../../util/scale.js';
+import { parseSignal } from '../../util/signals.js';
+import { badCommand, envArg, jobConfigArg, loadOptions, optionalText, required } from './channel-args.js';
 import type { AccessRequirement } from './channel-auth.js';
 
 /** A command whose arguments were checked: what it needs and how to run it. */
@@ -73,14 +77,14 @@ const COMMANDS: Record<(typeof COMMAND_NAMES)[number], CommandSpec> = {
   scale: (input) => {
     if (input.args.length < 2) throw badCommand('scale needs a job name and a value: ["web", "+1"]');
     const value = input.args[1];
-    return jobCommand(input, (name, sid) => ({ numprocesses: input.manager.scale(name, value, sid) }));
+    return jobCommand(input, (name, sid) => ({ numprocesses: input.manager.scale(name, parseScale(value), sid) }));
   },
   info: (input) => jobCommand(input, (name, sid) => ({ info: input.manager.info(name, sid) })),
   stats: (input) => jobCommand(input, async (name, sid) => ({ stats: await input.manager.stats(name, sid) })),
   stopall: (input) => jobCommand(input, (name, sid) => background(input, input.manager.stopall(name, sid), `stopping the processes of ${name}`)),
   killall: (input) => {
     const signal = required(input.args[1], 'killall needs a job name and a signal: ["web", "HUP"]');
-    return jobCommand(input, (name, sid) => { input.manager.killall(name, signal, sid); return { ok: true }; });
+    return jobCommand(input, (name, sid) => { input.manager.killall(name, parseSignal(signal), sid); return { ok: true }; });
   },
   commit: (input) => {
     const gracefulTimeout = input.args[1] ?? input.kwargs.graceful_timeout;
@@ -102,7 +106,7 @@ const COMMANDS: Record<(typeof COMMAND_NAMES)[number], CommandSpec> = {
   },
   kill: (input) => {
     const signal = required(input.args[1], 'kill needs a pid and a signal: [3, "TERM"]');
-    return pidCommand(input, 'manage', (pid) => { input.manager.kill(pid, signal); return { ok: true }; });
+    return pidCommand(input, 'manage', (pid) => { input.manager.kill(pid, parseSignal(signal)); return { ok: true }; });
   },
 };
 
@@ -142,45 +146,8 @@ function pidCommand(input: CommandInput, permission: 'manage' | 'write', run: (p
   return { requirement: { permission, target: input.manager.jobOf(pid).fullName }, run: () => run(pid) };
 }
 
-function jobConfigArg(value: unknown): Record<string, unknown> {
-  if (value === undefined || value === null) throw new BadRequestError('config_missing', 'a job config is required as the first argument: {"name": ..., "cmd": ...}');
-  if (typeof value !== 'object' || Array.isArray(value)) throw new BadRequestError('invalid_config', 'the job config must be a JSON object with "name" and "cmd"');
-  return value as Record<string, unknown>;
-}
-
-function loadOptions(kwargs: Record<string, unknown>): { sessionid?: string; env?: Record<string, string>; start?: boolean } {
-  const sessionid = optionalText(kwargs.sessionid, 'sessionid');
-  const start = kwargs.start;
-  if (start !== undefined && start !== null && typeof start !== 'boolean') throw badCommand('"start" must be true or false');
-  return {
-    ...(sessionid === undefined ? {} : { sessionid }),
-    ...(kwargs.env === undefined || kwargs.env === null ? {} : { env: envArg(kwargs.env) }),
-    ...(typeof start === 'boolean' ? { start } : {}),
-  };
-}
-
-function envArg(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badCommand('"env" must be an object of NAME -> value');
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-}
-
-function optionalText(value: unknown, what: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '') throw badCommand(`${what} must be a non-empty string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function required(value: unknown, message: string): unknown {
-  if (value === undefined || value === null || value === '') throw badCommand(message);
-  return value;
-}
-
 // Run a stopping operation without waiting for the exits; answer {ok: true}.
 function background(input: { logger: Logger }, work: Promise<unknown>, what: string): { ok: true } {
   work.catch((err: unknown) => input.logger.error(`channel: ${what} failed: ${err instanceof Error ? err.message : String(err)}`));
   return { ok: true };
-}
-
-function badCommand(message: string): GafferError {
-  return new BadRequestError('bad_command', message);
 }

@@ -7,7 +7,9 @@ import type { ManagedProcess } from '../../core/managed-process.js';
 import { Manager } from '../../core/manager.js';
 import { LOCAL_CONSOLE_EVENTS, type EventPayload } from '../../protocol/events.js';
 import { parseJobName } from '../../util/names.js';
+import { signalNumber } from '../../util/signals.js';
 import type { CliIo } from '../shared/io.js';
+import { legacyEventsOf } from '../../legacy/legacy-events.js';
 
 export interface LocalRunOptions {
   io: CliIo;
@@ -103,7 +105,7 @@ class LocalSession {
   async start(): Promise<void> {
     await this.manager.start([this.#console]);
     const print = (type: string, payload: EventPayload): void => this.#printEvent(type, payload);
-    for (const pattern of LOCAL_CONSOLE_EVENTS) this.manager.legacyEvents.subscribe(pattern, print);
+    for (const pattern of LOCAL_CONSOLE_EVENTS) legacyEventsOf(this.manager).subscribe(pattern, print);
     this.manager.events.subscribe('exit', (_type, payload) => {
       if (!this.#stopping && payload.once !== true && (payload.exit_status !== 0 || payload.term_signal !== 0)) this.#failed = true;
     });
@@ -119,7 +121,7 @@ class LocalSession {
           this.#options.io.stderr.write(`gaffer: ${signal} received again: killing every process now\n`);
           for (const pid of this.manager.pids()) {
             try {
-              this.manager.kill(pid, 'SIGKILL');
+              this.manager.kill(pid, signalNumber('SIGKILL'));
             } catch { /* exited meanwhile */ }
           }
           return;

@@ -1,31 +1,24 @@
 // 0.4 `/processes` and `/status`: jobs ("process templates") by legacy name,
 // and processes by internal pid (all-digit segments).
-import type { Job } from '../core/job.js';
-import type { Manager } from '../core/manager.js';
-import { GafferError, BadRequestError } from '../errors.js';
-import type { RequestContext } from '../httpkit/dispatcher.js';
-import { readJson } from '../httpkit/body.js';
-import { empty, json } from '../httpkit/respond.js';
-import { parseJobName } from '../util/names.js';
-import { parseSignal } from '../util/signals.js';
-import { MANAGE_ALL, type RouteAuth } from './permissions.js';
-import { isPlainObject, noSuchRoute, onJob, onPid, parseCount, parseFlag, runInBackground, type HttpRouter, type RouteDeps } from './route-support.js';
+import { GafferError, BadRequestError } from '../../errors.js';
+import type { RequestContext } from '../../httpkit/dispatcher.js';
+import { readJson } from '../../httpkit/body.js';
+import { empty, json } from '../../httpkit/respond.js';
+import { parseJobName } from '../../util/names.js';
+import { MANAGE_ALL, type RouteAuth } from '../permissions.js';
+import { legacyJobConfig, legacyStatus } from './legacy-views.js';
+import { parseV04Signal } from './reasons.js';
+import { isPlainObject, noSuchRoute, onJob, onPid, parseCount, parseFlag, runInBackground, type HttpRouter, type RouteDeps } from '../route-support.js';
 
 const PID = ':pid<\\d+>';
 const OK = { ok: true };
-
-/** The 0.4 shape of a job config: `name` is the legacy name, then every stored setting. */
-export function legacyJobConfig(manager: Manager, job: Job): Record<string, unknown> {
-  const { name: _short, ...settings } = manager.get(job.fullName);
-  return { name: job.legacyName, ...settings };
-}
 
 /** Register `/processes...` and `/status/<name>`. */
 export function registerV04ProcessRoutes(router: HttpRouter, deps: RouteDeps): void {
   registerPidRoutes(router, deps);
   registerJobRoutes(router, deps);
   registerJobActions(router, deps);
-  router.add('GET', '/status/:name', (ctx) => json(200, deps.manager().status(ctx.params.name!)), onJob('read'));
+  router.add('GET', '/status/:name', (ctx) => json(200, legacyStatus(deps.manager().getJob(ctx.params.name!))), onJob('read'));
 }
 
 function registerPidRoutes(router: HttpRouter, deps: RouteDeps): void {
@@ -47,8 +40,7 @@ function registerPidRoutes(router: HttpRouter, deps: RouteDeps): void {
     throw noSignalNumber();
   }, onPid(deps, 'manage'));
   router.add('POST', `/processes/${PID}/_signal/:sig`, (ctx) => {
-    m().getProcess(ctx.params.pid!);
-    m().kill(ctx.params.pid!, parseSignal(ctx.params.sig, 'bad_value'));
+    m().kill(ctx.params.pid!, parseV04Signal(ctx.params.sig));
     return json(200, OK);
   }, onPid(deps, 'manage'));
   router.add('*', `/processes/${PID}/:action/*more`, (ctx) => { throw noSuchRoute(ctx); }, onPid(deps, 'read'));
@@ -131,12 +123,10 @@ function registerJobActions(router: HttpRouter, deps: RouteDeps): void {
     return json(200, OK);
   }, onJob('manage'));
 
-  for (const [action, sign] of [['_add', '+'], ['_sub', '-']] as const) {
+  for (const [action, op] of [['_add', 'add'], ['_sub', 'sub']] as const) {
     const scale = (ctx: RequestContext): ReturnType<typeof json> => {
-      const name = ctx.params.name!;
-      m().getJob(name);
       const n = parseCount(ctx.params.n, 1);
-      return json(200, { ok: true, numprocesses: m().scale(name, `${sign}${n}`) });
+      return json(200, { ok: true, numprocesses: m().scale(ctx.params.name!, { op, n }) });
     };
     router.add('POST', `${base}/${action}`, scale, onJob('manage'));
     router.add('POST', `${base}/${action}/:n`, scale, onJob('manage'));
@@ -147,9 +137,7 @@ function registerJobActions(router: HttpRouter, deps: RouteDeps): void {
     throw noSignalNumber();
   }, onJob('manage'));
   router.add('POST', `${base}/_signal/:sig`, (ctx) => {
-    const name = ctx.params.name!;
-    m().getJob(name);
-    m().killall(name, parseSignal(ctx.params.sig, 'bad_value'));
+    m().killall(ctx.params.name!, parseV04Signal(ctx.params.sig));
     return json(200, OK);
   }, onJob('manage'));
   // Unknown actions and known actions with the wrong method.

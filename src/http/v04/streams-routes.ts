@@ -1,10 +1,10 @@
 // 0.4 `/streams/<pid>/<label>`: read a process's redirected output as a feed,
 // and `POST /streams/<pid>/stdin`: write the raw request body to its stdin.
-import { BadRequestError, ForbiddenError, GafferError, NotFoundError, isGafferError } from '../errors.js';
-import { readBody } from '../httpkit/body.js';
-import { parseFeed } from '../httpkit/feeds.js';
-import { json } from '../httpkit/respond.js';
-import { onPid, startFeed, type HttpRouter, type RouteDeps } from './route-support.js';
+import { BadRequestError, ForbiddenError, GafferError, NotFoundError, isGafferError } from '../../errors.js';
+import { readBody } from '../../httpkit/body.js';
+import { parseFeed } from '../../httpkit/feeds.js';
+import { json } from '../../httpkit/respond.js';
+import { onPid, startFeed, type HttpRouter, type RouteDeps } from '../route-support.js';
 
 /** Register `GET /streams/<pid>/<label>` and `POST /streams/<pid>/stdin`. */
 export function registerV04StreamRoutes(router: HttpRouter, deps: RouteDeps): void {

@@ -1,8 +1,8 @@
 // 0.4 groups = sessions: list, members, start/stop/restart and unload a whole session.
-import type { RequestContext } from '../httpkit/dispatcher.js';
-import { json } from '../httpkit/respond.js';
-import { MANAGE_ALL, type RouteAuth } from './permissions.js';
-import { noSuchRoute, runInBackground, type HttpRouter, type RouteDeps } from './route-support.js';
+import type { RequestContext } from '../../httpkit/dispatcher.js';
+import { json } from '../../httpkit/respond.js';
+import { MANAGE_ALL, type RouteAuth } from '../permissions.js';
+import { noSuchRoute, runInBackground, type HttpRouter, type RouteDeps } from '../route-support.js';
 
 const OK = { ok: true };
 const MANAGE_GROUP: RouteAuth = { permission: 'manage', target: (ctx: RequestContext) => ctx.params.group };
