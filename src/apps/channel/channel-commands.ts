@@ -5,7 +5,7 @@
 // answer at once, like the 202 routes; their failures are logged.
 import type { Logger } from '../../util/logger.js';
 import type { Manager } from '../../core/manager.js';
-import { NotFoundError, isGafferError } from '../../errors.js';
+import { NotFoundError, toWireError } from '../../errors.js';
 import { parseSeconds } from '../../util/duration.js';
 import { fullName, parseJobName } from '../../util/names.js';
 import { parseScale } from '../../util/scale.js';
@@ -123,10 +123,14 @@ export function prepareCommand(manager: Manager, logger: Logger, name: string, a
   return spec({ manager, logger, args: (args ?? []) as unknown[], kwargs: (kwargs ?? {}) as Record<string, unknown> });
 }
 
-/** The `{errno, reason}` of a failed command: GafferErrors keep their status and reason, the rest is a 500. */
+/**
+ * The `{errno, reason}` of a failed command (errors.ts toWireError, as every endpoint): GafferErrors
+ * keep their status and reason (a conflict is the spec's `process_conflict`); anything else is a
+ * 500 `internal_error`, logged with its stack by the connection, its message never sent.
+ */
 export function commandFailure(err: unknown): { errno: number; reason: string } {
-  if (isGafferError(err)) return { errno: err.status, reason: err.status === 409 ? 'process_conflict' : err.reason };
-  return { errno: 500, reason: err instanceof Error ? err.message : String(err) };
+  const wire = toWireError(err);
+  return { errno: wire.status, reason: !wire.isInternal && wire.status === 409 ? 'process_conflict' : wire.reason };
 }
 
 // A command on the job named by the first argument (session from kwargs.sessionid, else the name's).
