@@ -40,10 +40,12 @@ test('eventsource: a flood arrives whole and in order, as data lines of valid UT
   assert.ok(joined === expected.replaceAll('\n', ''), 'every line arrived in order');
 });
 
-test('wstreams: a flood arrives byte for byte, each message valid UTF-8 on its own', async () => {
+test('wstreams: a flood arrives byte for byte, uncompressed, each message valid UTF-8 on its own', async () => {
   const server = await startServer();
   const pid = await loadFlood(server, 'ws-flood');
   const client = await connectWs(`${server.wsUrl}/wstreams/${pid}`);
+  // The client offers permessage-deflate; gafferd declines it: compressing a flood would cost more than sending it.
+  assert.equal(client.ws.extensions, '', 'no permessage-deflate');
   const messages: Buffer[] = [];
   client.ws.on('message', (data: Buffer) => messages.push(data));
   client.ws.send('go\n');
