@@ -41,7 +41,8 @@ test('BatchTimer: idle output is written at the end of the turn; right after a w
 test('a feed flooded with one small chunk per turn writes at most once per millisecond, and everything arrives in order', async () => {
   let feed: Feed | undefined;
   let writes = 0;
-  const feeds = new FeedRegistry({ debug: () => {}, warn: () => {}, error: () => {} });
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const feeds = new FeedRegistry(quiet);
   const server = createServer((_req, res: ServerResponse) => {
     feed = feeds.open(res, { kind: 'continuous', contentType: 'application/octet-stream' });
     const write = res.write.bind(res) as (chunk: Buffer) => boolean;
