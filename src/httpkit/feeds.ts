@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { BadRequestError } from '../errors.js';
 import type { HttpLogger } from './respond.js';
-import { BatchTimer } from './batch-timer.js';
 import { SseOutputEncoder } from './sse-framing.js';
+import { BatchTimer } from './batch-timer.js';
 
 export type FeedKind = 'longpoll' | 'continuous' | 'eventsource';
 export const FEED_KINDS: readonly FeedKind[] = ['longpoll', 'continuous', 'eventsource'];
