@@ -12,16 +12,16 @@ import { procUsage, summarize, type Summary } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const REQUESTS = Number(process.env.BENCH_API_REQUESTS ?? 2000);
-const STREAM_BYTES = Number(process.env.BENCH_STREAM_BYTES ?? 200_000_000);
+export const STREAM_BYTES = Number(process.env.BENCH_STREAM_BYTES ?? 200_000_000);
 const LINE = '0123456789'.repeat(9) + '012345678';
-const producer = (bytes: number): string => `read go; yes ${LINE} | head -c ${bytes}`;
+export const producer = (bytes: number): string => `read go; yes ${LINE} | head -c ${bytes}`;
 
 export interface Daemon { child: ChildProcess; port: number }
 
-export function startGafferd(): Promise<Daemon> {
+export function startGafferd(nodeArgs: string[] = []): Promise<Daemon> {
   // Its own state directory: a gafferd running elsewhere on the machine must not refuse this one.
   const state = mkdtempSync(join(tmpdir(), 'gaffer-bench-state-'));
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'gafferd.js'), '--bind', '127.0.0.1:0'], {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'gafferd.js'), '--bind', '127.0.0.1:0'], {
     stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GAFFERD_STATE_DIR: state },
   });
   child.once('exit', () => rmSync(state, { recursive: true, force: true }));
@@ -79,7 +79,7 @@ export async function waitForPids(port: number, job: string, count: number): Pro
 }
 
 // Read one process's output through an eventsource feed; the feed ends when the process exits.
-async function streamEventsource(port: number, pid: number): Promise<number> {
+export async function streamEventsource(port: number, pid: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let bytes = 0;
     let t0 = 0;
@@ -99,7 +99,7 @@ async function streamEventsource(port: number, pid: number): Promise<number> {
   });
 }
 
-async function streamWebsocket(port: number, pid: number): Promise<number> {
+export async function streamWebsocket(port: number, pid: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let bytes = 0;
     let t0 = 0;
@@ -113,7 +113,7 @@ async function streamWebsocket(port: number, pid: number): Promise<number> {
   });
 }
 
-function rawPipe(): Promise<number> {
+export function rawPipe(): Promise<number> {
   return new Promise((resolve) => {
     let bytes = 0;
     const child = spawn('/bin/sh', ['-c', producer(STREAM_BYTES)], { stdio: ['pipe', 'pipe', 'ignore'] });

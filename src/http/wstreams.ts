@@ -1,13 +1,15 @@
 // 0.4 `ws://HOST/wstreams/<pid>`: every client message goes to the process
 // stdin; the output of its first redirect_output label comes back as text
-// messages (what was read during one turn of the event loop in one message,
-// valid UTF-8 passed on as bytes, never decoded into strings). The socket
-// closes when the process exits, after the last of its output. Input is paced:
-// while the process has not read its pending input, the socket is paused.
+// messages (what was read during one turn of the event loop, or during a flood
+// one batch of them, in one message; valid UTF-8 passed on as bytes, never
+// decoded into strings). The socket closes when the process exits, after the
+// last of its output. Input is paced: while the process has not read its
+// pending input, the socket is paused.
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { toWireError } from '../errors.js';
 import type { ManagedProcess } from '../core/managed-process.js';
+import { BatchTimer } from '../httpkit/batch-timer.js';
 import type { UpgradeRouter } from '../httpkit/upgrade.js';
 import { AUTH_REQUIRED, parseAuthMessage, type KeyInfo } from '../protocol/auth.js';
 import { Utf8Chunker } from '../util/utf8.js';
@@ -68,49 +70,52 @@ function closeWithError(ws: WebSocket, reason: string): void {
   ws.close(WS_ERROR_CLOSE_CODE, reason);
 }
 
-// Output bytes → text messages: one per turn of the event loop, each valid UTF-8.
+// Output bytes → text messages, each valid UTF-8: one per turn of the event loop, and during a flood one
+// per BURST_INTERVAL_MS (batch-timer.ts), checked as UTF-8 once per message rather than once per read.
 class OutputBatcher {
   readonly #utf8 = new Utf8Chunker();
   readonly #send: (text: Buffer) => void;
+  readonly #timer = new BatchTimer(() => this.flush());
   #batch: Buffer[] = [];
   #bytes = 0;
-  #timer: NodeJS.Immediate | undefined;
 
   constructor(send: (text: Buffer) => void) {
     this.#send = send;
   }
 
   add(data: Buffer): void {
-    const text = this.#utf8.write(data);
-    if (text.length === 0) return;
-    this.#batch.push(text);
-    this.#bytes += text.length;
-    this.#timer ??= setImmediate(() => this.flush());
+    if (data.length === 0) return;
+    this.#batch.push(data);
+    this.#bytes += data.length;
+    this.#timer.schedule(this.#bytes);
   }
 
   flush(): void {
-    if (this.#timer) clearImmediate(this.#timer);
-    this.#timer = undefined;
-    if (this.#batch.length === 0) return;
-    const text = this.#batch.length === 1 ? this.#batch[0]! : Buffer.concat(this.#batch, this.#bytes);
-    this.#batch = [];
-    this.#bytes = 0;
-    this.#send(text);
+    this.#timer.flushed();
+    const text = this.#take();
+    if (text.length > 0) this.#send(text);
   }
 
   /** The output is over: send what is left (a character left unfinished as U+FFFD). */
   end(): void {
+    this.#timer.flushed();
+    const text = this.#take();
     const rest = this.#utf8.end();
-    if (rest.length > 0) {
-      this.#batch.push(rest);
-      this.#bytes += rest.length;
-    }
-    this.flush();
+    const last = rest.length === 0 ? text : text.length === 0 ? rest : Buffer.concat([text, rest]);
+    if (last.length > 0) this.#send(last);
+  }
+
+  // What was gathered, as valid UTF-8 (a character cut at its end waits in the chunker).
+  #take(): Buffer {
+    if (this.#batch.length === 0) return Buffer.alloc(0);
+    const bytes = this.#batch.length === 1 ? this.#batch[0]! : Buffer.concat(this.#batch, this.#bytes);
+    this.#batch = [];
+    this.#bytes = 0;
+    return this.#utf8.write(bytes);
   }
 
   discard(): void {
-    if (this.#timer) clearImmediate(this.#timer);
-    this.#timer = undefined;
+    this.#timer.cancel();
     this.#batch = [];
     this.#bytes = 0;
   }

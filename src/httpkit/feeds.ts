@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { BadRequestError } from '../errors.js';
 import type { Logger } from '../util/logger.js';
 import { SseOutputEncoder } from './sse-framing.js';
+import { BatchTimer } from './batch-timer.js';
 
 export type FeedKind = 'longpoll' | 'continuous' | 'eventsource';
 export const FEED_KINDS: readonly FeedKind[] = ['longpoll', 'continuous', 'eventsource'];
@@ -51,8 +52,10 @@ export interface FeedOptions {
  * - continuous: every item (JSON + `\r\n`, or raw bytes as chunks);
  * - eventsource: `event: <type>\r\ndata: <line>\r\n...\r\n` per item (sse-framing.ts).
  * Headers are sent at once, so a client knows it is subscribed when it sees them.
- * What is sent during one turn of the event loop goes out in one write (a flood
- * of output reads becomes a few large writes, not one small write per read).
+ * What is sent during one turn of the event loop goes out in one write, and
+ * during a flood at most one write per BURST_INTERVAL_MS (batch-timer.ts): a
+ * flood of output reads becomes a few large writes, not one small write per
+ * read.
  */
 export class Feed {
   readonly kind: FeedKind;
@@ -62,9 +65,9 @@ export class Feed {
   readonly #logger: Logger;
   readonly #description: string;
   readonly #encoders = new Map<string, SseOutputEncoder>();
+  readonly #batchTimer = new BatchTimer(() => this.#flush());
   #queue: Buffer[] = [];
   #queuedBytes = 0;
-  #flushTimer: NodeJS.Immediate | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #closed = false;
   #wasCut = false;
@@ -163,14 +166,13 @@ export class Feed {
       this.destroy();
       return;
     }
-    this.#flushTimer ??= setImmediate(() => this.#flush());
+    this.#batchTimer.schedule(this.#queuedBytes);
   }
 
-  // One write for everything queued during this turn of the event loop.
+  // One write for everything gathered since the last one.
   #flush(): void {
-    if (this.#flushTimer) clearImmediate(this.#flushTimer);
-    this.#flushTimer = undefined;
-    if (this.#queue.length === 0 || this.isClosed) return;
+    this.#batchTimer.flushed();
+    if (this.isClosed || this.#queue.length === 0) return;
     const data = this.#queue.length === 1 ? this.#queue[0]! : Buffer.concat(this.#queue, this.#queuedBytes);
     this.#queue = [];
     this.#queuedBytes = 0;
@@ -181,8 +183,7 @@ export class Feed {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#heartbeat) clearInterval(this.#heartbeat);
-    if (this.#flushTimer) clearImmediate(this.#flushTimer);
-    this.#flushTimer = undefined;
+    this.#batchTimer.cancel();
     this.#queue = [];
     this.#queuedBytes = 0;
     for (const listener of this.#closeListeners.splice(0)) {
