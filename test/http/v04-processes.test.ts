@@ -26,6 +26,8 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   assert.deepEqual((await request(`${url}/processes?running=1`)).json(), [1, 2, 3]);
   assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: true, running: 3, max_processes: 3, numprocesses: 3, state: 'running', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
+  // Every retired process must have exited before the final status (else it is still `stopping`).
+  const firstExit = nextEvent(legacyEventsOf(manager), 'proc.dummy.exit', (e) => e.pid === 1);
   const reaped = nextEvent(legacyEventsOf(manager), 'proc.dummy.reap');
   assert.deepEqual((await request(`${base}/_sub`, { method: 'POST' })).json(), { ok: true, numprocesses: 2 });
   assert.equal((await reaped).pid, 1, 'the oldest process is reaped first');
@@ -39,13 +41,14 @@ test('seed flow: add a job without starting it, start it, add 2 (3 run), sub, si
   assert.deepEqual((await request(`${base}/_signal/18`, { method: 'POST' })).json(), { ok: true });
 
   const restarted = nthEvent(legacyEventsOf(manager), 'proc.dummy.reap', 2);
+  const oldExits = nthEvent(legacyEventsOf(manager), 'proc.dummy.exit', 2, (e) => e.pid === 2 || e.pid === 3);
   assert.deepEqual((await request(`${base}/_restart`, { method: 'POST' })).json(), { ok: true });
   assert.deepEqual((await restarted).map((e) => e.pid).sort(), [2, 3]);
   assert.deepEqual((await request(`${base}/_pids`)).json(), { ok: true, pids: [4, 5] });
 
   const exits = nthEvent(legacyEventsOf(manager), 'proc.dummy.exit', 2, (e) => (e.pid as number) >= 4);
   assert.deepEqual((await request(`${base}/_stop`, { method: 'POST' })).json(), { ok: true });
-  await exits;
+  await Promise.all([exits, oldExits, firstExit]);
   assert.deepEqual((await request(`${url}/status/dummy`)).json(), { active: false, running: 0, max_processes: 0, numprocesses: 0, state: 'stopped', restarts: 0, last_exit: null, next_retry: null, spawn_error: null });
 
   const deleted = nextEvent(legacyEventsOf(manager), 'delete');
