@@ -189,7 +189,9 @@ export async function benchApi(log: (line: string) => void): Promise<ApiResults>
     const raw100 = await startRawWorker(100);
     let idle: ApiResults['idle'];
     try {
-      await new Promise((r) => setTimeout(r, 2000));
+      // Both settle first: the garbage of start-up is collected once (V8's memory reducer runs about
+      // 10 s after activity stops); the window then measures what wakes up while nothing happens.
+      await new Promise((r) => setTimeout(r, Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 15) * 1000));
       const before = [procUsage(d.child.pid!), procUsage(raw100.pid!)];
       await new Promise((r) => setTimeout(r, seconds * 1000));
       const after = [procUsage(d.child.pid!), procUsage(raw100.pid!)];

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     `| \`GET /streams/<pid>/out?feed=eventsource\` | ${spread(api.streams.eventsource, 0)} | ${((api.streams.eventsource.median / api.streams.raw.median) * 100).toFixed(0)} % |`,
     `| \`ws /wstreams/<pid>\` | ${spread(api.streams.websocket, 0)} | ${((api.streams.websocket.median / api.streams.raw.median) * 100).toFixed(0)} % |`,
     '',
-    `gafferd idle with 100 children over ${api.idle.seconds} s (started, the job loaded, nothing asked since), against the raw supervisor (bench/raw-supervisor.ts) with 100 children in the same window`,
+    `gafferd idle with 100 children over ${api.idle.seconds} s (started, the job loaded, nothing asked since; both settle 15 s before the window), against the raw supervisor (bench/raw-supervisor.ts) with 100 children in the same window`,
     '(targets: RSS ≤ 1.15× raw, CPU ≤ raw):',
     '',
     '| figure | gafferd | raw spawn | ratio |',
