@@ -1,70 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
-import { NotFoundError, ForbiddenError, GafferError } from '../errors.js';
+import type { Readable } from 'node:stream';
 import { signalProcessGroup, waitForGroupExit } from '../util/process-group.js';
+import { signalNumber } from '../util/signals.js';
 import type { SpawnCommand } from './command.js';
+import { watchPipeDrain } from './pipe-drain.js';
+import { ProcessInput } from './process-input.js';
+import { SPAWN_FAILED_STATUS, type ExitStatus, type ManagedProcessOptions, type OutputChunk, type OutputListener } from './process-types.js';
 
-/** A chunk of output read from one of a process's streams. */
-export interface OutputChunk {
-  /** The stream label (a `redirect_output` label or a custom stream name). */
-  label: string;
-  /** True for a custom stream (events of type `READ`). */
-  custom: boolean;
-  /** The child's file descriptor it came from (1 stdout, 2 stderr, 3+ custom streams). */
-  fd: number;
-  /**
-   * Captured only for gafferd's own use (log files, readiness patterns): the stream has no
-   * `redirect_output` label, so it is not published to API subscribers.
-   */
-  internal: boolean;
-  data: Buffer;
-}
-
-export type OutputListener = (chunk: OutputChunk, process: ManagedProcess) => void;
-
-export interface ExitStatus {
-  exitStatus: number;
-  termSignal: number;
-}
-
-export interface ManagedProcessOptions {
-  pid: number;
-  /** Full job name (`session.name`). */
-  name: string;
-  command: SpawnCommand;
-  uid: number | undefined;
-  gid: number | undefined;
-  redirectOutput: string[];
-  redirectInput: boolean;
-  customStreams: string[];
-  detach: boolean;
-  once: boolean;
-  /** Pipe stdout/stderr even without a `redirect_output` label (for log files and readiness patterns). */
-  captureOutput?: boolean;
-  /** Instance number inside the job (1-based, lowest free; 0 for one-off processes). */
-  slot: number;
-  gracefulTimeout: number;
-  stopSignal: NodeJS.Signals | number;
-  /** Bound of the unread input per stream (default DEFAULT_STDIN_LIMIT). */
-  stdinLimit?: number;
-}
-
-/** The exit status reported for a process whose spawn failed (the shell's "command not found"). */
-export const SPAWN_FAILED_STATUS: ExitStatus = Object.freeze({ exitStatus: 127, termSignal: 0 });
-
-/**
- * Bytes written to a process's stdin (or a custom stream) and not read by it
- * yet, beyond which further writes are refused (503 `stdin_full`) or, for
- * websocket writers, held back (the socket is paused until the process reads).
- * A write into an empty queue is always taken (the transports bound its size).
- */
-export const DEFAULT_STDIN_LIMIT = 1024 * 1024;
-
-/** How long to wait, after the process exited, for its pipes to drain before giving up on them. */
-const PIPE_DRAIN_TIMEOUT_MS = 2000;
-/** The longest wait for pipes held by a consumer that is still catching up. */
-const PIPE_DRAIN_MAX_MS = 30_000;
+export type { ExitStatus, ManagedProcessOptions, OutputChunk, OutputListener } from './process-types.js';
+export { DEFAULT_STDIN_LIMIT, SPAWN_FAILED_STATUS } from './process-types.js';
 
 /**
  * Owns one OS process: spawns it in its own process group, forwards its
@@ -96,6 +40,7 @@ export class ManagedProcess {
   readonly #options: ManagedProcessOptions;
   readonly #outputListeners = new Set<OutputListener>();
   readonly #custom = new Map<string, NodeJS.ReadWriteStream>();
+  readonly #input: ProcessInput;
   // The output pipes by fd, and how many consumers currently hold each one paused (backpressure).
   readonly #pipes = new Map<number, Readable>();
   readonly #holds = new Map<number, number>();
@@ -120,6 +65,7 @@ export class ManagedProcess {
     this.gracefulTimeout = options.gracefulTimeout;
     this.createTime = Date.now() / 1000;
     this.#exited = new Promise((resolve) => { this.#resolveExited = resolve; });
+    this.#input = new ProcessInput(this, this.#custom, options.stdinLimit, this.#exited);
   }
 
   /** The OS pid (0 before a successful spawn). */
@@ -251,19 +197,7 @@ export class ManagedProcess {
    * process has not read the previous input yet (see DEFAULT_STDIN_LIMIT).
    */
   write(data: Buffer | string, stream?: string): Promise<void> {
-    const writable = this.#inputTarget(stream);
-    if (!writable || !this.active) {
-      return Promise.reject(new GafferError('GAFFER_ERR_PROCESS_EXITED', 410, 'process_exited', `process ${this.pid} (${this.name}) has exited`));
-    }
-    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    if (this.#isFull(writable, size)) {
-      return Promise.reject(new GafferError('GAFFER_ERR_STDIN_FULL', 503, 'stdin_full',
-        `process ${this.pid} (${this.name}) has not read the ${writable.writableLength} bytes of input already sent ` +
-        `(limit ${this.#stdinLimit} bytes): retry once it has read them`));
-    }
-    return new Promise((resolve, reject) => {
-      writable.write(data, (err) => (err ? reject(new GafferError('GAFFER_ERR_WRITE_FAILED', 500, 'EIO', `writing to process ${this.pid} failed: ${err.message}`, { cause: err })) : resolve()));
-    });
+    return this.#input.write(data, stream);
   }
 
   // A process that never ran: its exit is settled at once, so stop() and waiters never hang.
@@ -275,60 +209,22 @@ export class ManagedProcess {
 
   /** Bytes written to stdin (or `stream`) that the process has not read yet. */
   pendingInput(stream?: string): number {
-    return this.#inputTarget(stream)?.writableLength ?? 0;
+    return this.#input.pending(stream);
   }
 
   /** True when a write of `size` bytes would be refused as `stdin_full` now. */
   isInputFull(size: number, stream?: string): boolean {
-    const writable = this.#inputTarget(stream);
-    return writable !== undefined && this.active && this.#isFull(writable, size);
+    return this.#input.isFull(size, stream);
   }
 
   /** Resolves once the unread input of stdin (or `stream`) has been read, or the process has exited. */
   inputDrained(stream?: string): Promise<void> {
-    const writable = this.#inputTarget(stream);
-    if (!writable || !this.active || writable.writableLength === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      // 'drain' comes only after a write found the buffer past its high-water mark; below it, poll.
-      const poll = writable.writableNeedDrain ? undefined : setInterval(() => {
-        if (writable.writableLength === 0 || !this.active) done();
-      }, 20);
-      const done = (): void => {
-        clearInterval(poll);
-        writable.off('drain', done);
-        writable.off('close', done);
-        resolve();
-      };
-      writable.on('drain', done);
-      writable.on('close', done);
-      void this.#exited.then(done);
-    });
-  }
-
-  get #stdinLimit(): number {
-    return this.#options.stdinLimit ?? DEFAULT_STDIN_LIMIT;
-  }
-
-  #isFull(writable: Writable, size: number): boolean {
-    const pending = writable.writableLength;
-    return pending > 0 && pending + size > this.#stdinLimit;
-  }
-
-  // The writable behind stdin or a custom stream (undefined once gone); 403/404 for a stream that cannot be written.
-  #inputTarget(stream: string | undefined): Writable | undefined {
-    if (stream === undefined || stream === 'stdin') {
-      if (!this.redirectInput) {
-        throw new ForbiddenError('forbidden_write', `process ${this.pid} (${this.name}) does not accept input: its job has redirect_input = false`);
-      }
-      return this.#child?.stdin ?? undefined;
-    }
-    const target = this.#custom.get(stream);
-    if (!target) throw new NotFoundError('stream_not_found', `process ${this.pid} (${this.name}) has no stream '${stream}'`);
-    return target as unknown as Writable;
+    return this.#input.drained(stream);
   }
 
   #wireStreams(child: ChildProcess, outLabel: string | undefined, errLabel: string | undefined): void {
     child.stdin?.on('error', () => { /* EPIPE when the process exits: ignored */ });
+    this.#input.stdin = child.stdin ?? undefined;
     this.#forward(child.stdout, outLabel, 1);
     this.#forward(child.stderr, errLabel, 2);
     this.#options.customStreams.forEach((label, i) => {
@@ -365,11 +261,11 @@ export class ManagedProcess {
     let done = false;
     let closed = false;
     let groupGone = this.detach;
-    let drainTimer: NodeJS.Timeout | undefined;
+    let cancelDrain: (() => void) | undefined;
     const finish = (force = false): void => {
       if (done || !status || (!force && (!closed || !groupGone))) return;
       done = true;
-      if (drainTimer) clearTimeout(drainTimer);
+      cancelDrain?.();
       if (this.#killTimer) clearTimeout(this.#killTimer);
       for (const s of [child.stdout, child.stderr, ...this.#custom.values()]) (s as Readable | null)?.destroy();
       this.exit = status;
@@ -380,28 +276,13 @@ export class ManagedProcess {
     child.once('exit', (code, signal) => {
       status = {
         exitStatus: code ?? 0,
-        termSignal: signal ? signalToNumber(signal) : 0,
+        termSignal: signal ? signalNumber(signal) : 0,
       };
       if (!this.detach) {
         this.#signalGroup('SIGKILL', true);
         void waitForGroupExit(child.pid!).then(() => { groupGone = true; finish(); });
       }
-      // A pipe held by a consumer that is catching up (a log file on a slow disk) is waited for while
-      // output still moves, up to PIPE_DRAIN_MAX_MS; pipes kept open by a grandchild, or held by a
-      // consumer that takes nothing (an unread FIFO), are ended after PIPE_DRAIN_TIMEOUT_MS as before.
-      const deadline = Date.now() + PIPE_DRAIN_MAX_MS;
-      let readAtCheck = -1;
-      const check = (): void => {
-        const held = [...this.#holds.values()].some((n) => n > 0);
-        if (readAtCheck !== -1 && (!held || this.#bytesRead === readAtCheck || Date.now() >= deadline)) {
-          finish(true);
-          return;
-        }
-        readAtCheck = this.#bytesRead;
-        drainTimer = setTimeout(check, PIPE_DRAIN_TIMEOUT_MS);
-        drainTimer.unref();
-      };
-      check();
+      cancelDrain = watchPipeDrain(() => [...this.#holds.values()].some((n) => n > 0), () => this.#bytesRead, () => finish(true));
       finish();
     });
     child.once('close', () => { closed = true; finish(); });
@@ -414,8 +295,4 @@ export class ManagedProcess {
       try { process.kill(pgid, signal); } catch { /* gone */ }
     }
   }
-}
-
-function signalToNumber(signal: NodeJS.Signals): number {
-  return (osConstants.signals as Record<string, number>)[signal] ?? 0;
 }
