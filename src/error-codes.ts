@@ -12,10 +12,15 @@ export interface ErrorSpec {
   readonly reason: string;
   /** Default message, for a construction that gives none. */
   readonly message: string;
+  /**
+   * The error's message goes into the HTTP body (`message`) even without a `field`: it says what an
+   * operator needs to act on (why a rolling reload stopped).
+   */
+  readonly explained?: boolean;
 }
 
-function spec(status: number, reason: string, message: string): ErrorSpec {
-  return { status, reason, message };
+function spec(status: number, reason: string, message: string, options: { explained?: boolean } = {}): ErrorSpec {
+  return { status, reason, message, ...options };
 }
 
 export const ERROR_CODES = {
@@ -67,8 +72,8 @@ export const ERROR_CODES = {
   GAFFER_ERR_METHOD_NOT_ALLOWED: spec(405, 'method_not_allowed', 'method not allowed'),
   GAFFER_ERR_CONFLICT: spec(409, 'conflict', 'conflict'),
   GAFFER_ERR_ALREADY_RUNNING: spec(409, 'already_running', 'another gafferd is running'),
-  GAFFER_ERR_RELOAD_IN_PROGRESS: spec(409, 'reload_in_progress', 'a rolling reload of this job is in progress'),
-  GAFFER_ERR_RELOAD_FAILED: spec(409, 'reload_failed', 'the rolling reload failed'),
+  GAFFER_ERR_RELOAD_IN_PROGRESS: spec(409, 'reload_in_progress', 'a rolling reload of this job is in progress', { explained: true }),
+  GAFFER_ERR_RELOAD_FAILED: spec(409, 'reload_failed', 'the rolling reload failed', { explained: true }),
   GAFFER_ERR_LOOKUPD_ALREADY_IDENTIFIED: spec(409, 'already identified', 'this connection is already identified'),
   GAFFER_ERR_LOOKUPD_IDENTITY_EXISTS: spec(409, 'identity exists', 'another node has this name and origin'),
   GAFFER_ERR_LOOKUPD_JOB_ALREADY_REGISTERED: spec(409, 'job already registered', 'the node already registered this job'),

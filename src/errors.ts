@@ -2,7 +2,7 @@
 // operator or an HTTP client is a GafferError with a stable code (registered
 // in error-codes.ts), an HTTP status and the wire "reason" string of the
 // original gaffer API. toWireError is how every endpoint sees an error.
-import { ERROR_CODES, codeOfReason, type ErrorCode } from './error-codes.js';
+import { ERROR_CODES, codeOfReason, isErrorCode, type ErrorCode, type ErrorSpec } from './error-codes.js';
 
 export { ERROR_CODES, ERROR_CODE_FAMILIES, isErrorCode, type ErrorCode, type ErrorSpec } from './error-codes.js';
 
@@ -129,8 +129,8 @@ export function isGafferError(err: unknown): err is GafferError {
 /**
  * The HTTP body of a GafferError (also one from a duplicated module
  * instance): `{error, errno, reason}` as in gaffer; an error about one
- * request member adds `field` and `message`, and so do the rolling-reload
- * conflicts (docs/http-api.md §2.4).
+ * request member adds `field` and `message`; a code the registry marks
+ * `explained` (the rolling-reload conflicts) adds `message` (docs/http-api.md §2.4).
  */
 export function errorBody(err: GafferError | WireError): ErrorBody {
   const wire = 'isInternal' in err ? err : toWireError(err);
@@ -138,14 +138,11 @@ export function errorBody(err: GafferError | WireError): ErrorBody {
   if (wire.field !== undefined) {
     body.field = wire.field;
     body.message = wire.message;
-  } else if (EXPLAINED_REASONS.has(wire.reason)) {
+  } else if (isErrorCode(wire.code) && (ERROR_CODES[wire.code] as ErrorSpec).explained) {
     body.message = wire.message;
   }
   return body;
 }
-
-// Reasons this port added whose message is what an operator needs (why a rollout stopped).
-const EXPLAINED_REASONS = new Set(['reload_failed', 'reload_in_progress']);
 
 /** A 400 about one request member: `field` names it, the message says the rule (`numprocesses must be an integer >= 0`). */
 export function fieldError(reason: string, field: string, rule: string, value: unknown): BadRequestError {
