@@ -5,10 +5,10 @@
 // are measured the same way (the file's size, polled by this process), in the same run, alternating.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { open, mkdtemp, rm, stat } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { call } from './api.js';
 import { procUsage, summarize, type Summary } from './stats.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -157,19 +157,6 @@ function startGafferd(dir: string): Promise<{ child: ChildProcess; port: number 
       if (m) resolve({ child, port: Number(m[1]) });
     });
     child.once('exit', (code) => reject(new Error(`gafferd exited (${code}) before listening`)));
-  });
-}
-
-function call(port: number, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
   });
 }
 

@@ -163,34 +163,43 @@ function getText(agent: Agent, url: string): Promise<string> {
   });
 }
 
+/** A gaffer_lookupd process of the benchmarks; `waitFor` resolves once its log has a line matching `pattern`. */
+export interface BenchLookupd {
+  process: ChildProcess;
+  port: number;
+  waitFor(pattern: RegExp): Promise<void>;
+}
+
 // The CLI cannot report the port it got for :0, so a free port is found first.
-async function startLookupd(): Promise<{ process: ChildProcess; port: number }> {
+export async function startLookupd(): Promise<BenchLookupd> {
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((r) => probe.close(() => r()));
   const child = spawn(process.execPath, [BIN, '--bind', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
   child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    err += chunk;
+    for (const w of [...waiters]) if (w.pattern.test(err)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+  });
+  const waitFor = (pattern: RegExp): Promise<void> => (pattern.test(err) ? Promise.resolve() : new Promise((resolve) => waiters.push({ pattern, resolve })));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`gaffer_lookupd did not start within 10 s:\n${err}`)), 10_000);
-    child.stderr!.on('data', (chunk: string) => {
-      err += chunk;
-      if (err.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
+    void waitFor(/listening on/).then(() => {
+      clearTimeout(timer);
+      resolve();
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`gaffer_lookupd exited with ${code}:\n${err}`));
     });
   });
-  child.stderr!.resume();
-  return { process: child, port };
+  return { process: child, port, waitFor };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 5000);

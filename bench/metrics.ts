@@ -1,7 +1,7 @@
 // The cost of a /metrics scrape with 100 processes: latency against GET /jobs of the same gafferd
 // and against a bare node:http server answering the same text, and gafferd's CPU per scrape.
 import { call, latency, startBareServer, startGafferd, waitForPids } from './api.js';
-import { procUsage, summarize, type Summary } from './stats.js';
+import { procUsage, type Summary } from './stats.js';
 
 export interface MetricsResults {
   scrape: Summary;

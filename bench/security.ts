@@ -3,14 +3,11 @@
 // that does), and a lookupd fed by a node that never reads its replies while a
 // /lookup client stops reading. Reports what the server took and its RSS growth
 // (peak sampled from /proc every 20 ms).
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { call, startGafferd } from './api.js';
+import { startLookupd, stopChild } from './lookupd.js';
 import { procUsage } from './stats.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const MiB = 1024 * 1024;
 const FLOOD = Number(process.env.BENCH_STDIN_FLOOD ?? 200 * MiB);
 const CHUNK = Buffer.alloc(MiB, 'x');
@@ -107,18 +104,8 @@ export async function benchStdinFlood(log: (line: string) => void): Promise<Stdi
 }
 
 export async function benchLookupdFlood(log: (line: string) => void): Promise<LookupdFlood> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'gaffer_lookupd.js'), '--bind', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const lines: string[] = [];
-  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    lines.push(line);
-    for (const w of [...waiters]) if (w.pattern.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
-  });
-  const waitFor = (pattern: RegExp): Promise<void> => lines.some((l) => pattern.test(l)) ? Promise.resolve()
-    : new Promise((resolve) => waiters.push({ pattern, resolve }));
+  const { process: child, port, waitFor } = await startLookupd();
   try {
-    await waitFor(/listening on http:\/\/[^\s]*:\d+/);
-    const port = Number(/listening on http:\/\/[^\s]*:(\d+)/.exec(lines.find((l) => /listening on/.test(l))!)![1]);
     log('lookupd flood: a /lookup client that stops reading, a node that never reads its replies...');
     const { result, growth, settled } = await peakGrowth(child.pid!, async () => {
       const feed = await openWs(`ws://127.0.0.1:${port}/lookup/websocket`);
@@ -165,7 +152,6 @@ export async function benchLookupdFlood(log: (line: string) => void): Promise<Lo
     if (!result.cut || !result.gone) throw new Error(`lookupd did not cut the clients (feed cut: ${result.cut}, deaf node cut: ${result.gone})`);
     return { feedEvents: result.feedEvents, pings: result.pings, growth, settled };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+    await stopChild(child);
   }
 }
