@@ -5,24 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixtureCmd } from '../helpers/paths.js';
 import { isAlive } from '../helpers/events.js';
-import { runGafferd, startGafferd } from '../helpers/gafferd.js';
-
-async function getJson(url: string): Promise<any> {
-  const res = await fetch(url);
-  return res.json();
-}
-
-// Poll an HTTP condition with a bounded number of tries: gafferd is another process, and its
-// state is only observable through the API.
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, tries = 200): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < tries; i++) {
-    last = await probe();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}; last value: ${JSON.stringify(last)}`);
-}
+import { getJson, runGafferd, startGafferd, until } from '../helpers/gafferd.js';
 
 async function osPidsOf(url: string): Promise<number[]> {
   const { pids } = await getJson(`${url}/pids`);

@@ -5,23 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixtureCmd } from '../helpers/paths.js';
-import { startGafferd, type RunningGafferd } from '../helpers/gafferd.js';
-
-async function getJson(url: string): Promise<any> {
-  const res = await fetch(url);
-  return res.json();
-}
-
-// Poll gafferd (another process, observable only through its API) until `ok` holds.
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, tries = 400): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < tries; i++) {
-    last = await probe();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}; last value: ${JSON.stringify(last)}`);
-}
+import { getJson, startGafferd, until, type RunningGafferd } from '../helpers/gafferd.js';
 
 function section(header: string, role: string, numprocesses = 1): string {
   return [header, `cmd = ${fixtureCmd('sleeper.js')}`, `numprocesses = ${numprocesses}`, `env:ROLE = ${role}`, ''].join('\n');
@@ -41,7 +25,7 @@ test('SIGHUP changes only the job of the changed section when several sessions h
   d.child.kill('SIGHUP');
   await d.waitForLog(/reloading the configuration: 0 new, 0 removed, 1 changed, 2 unchanged/);
 
-  const app = await until(() => pidsOf(d, 'app'), (p) => p.length === 3 && p.every((pid) => !before.app.includes(pid)), 'three fresh app.web processes');
+  const app = await until(() => pidsOf(d, 'app'), (p) => p.length === 3 && p.every((pid) => !before.app.includes(pid)), 'three fresh app.web processes', 400);
   assert.equal(app.length, 3);
   const appInfo = await infoOf(d, 'app');
   assert.equal(appInfo.config.env.ROLE, 'app-changed');
@@ -67,7 +51,7 @@ test('SIGHUP unloads and loads same-name jobs by session', async () => {
   writeFileSync(join(d.dir, 'gaffer.ini'), [section('[process:web]', 'plain'), section('[process:third:web]', 'third')].join('\n'));
   d.child.kill('SIGHUP');
   await d.waitForLog(/reloading the configuration: 1 new, 1 removed, 0 changed, 1 unchanged/);
-  const jobs = await until(() => getJson(`${d.url}/jobs`), (j) => !j.jobs.includes('app.web') && j.jobs.includes('third.web'), 'app.web unloaded and third.web loaded');
+  const jobs = await until(() => getJson(`${d.url}/jobs`), (j) => !j.jobs.includes('app.web') && j.jobs.includes('third.web'), 'app.web unloaded and third.web loaded', 400);
   assert.deepEqual([...jobs.jobs].sort(), ['default.web', 'third.web']);
   assert.deepEqual(await pidsOf(d, 'default'), plainPids, 'default.web untouched');
   assert.equal((await infoOf(d, 'default')).config.env.ROLE, 'plain');
@@ -81,11 +65,11 @@ test('a job reload through the API (0.5 state 2, 0.4 _restart) restarts only the
   const app = await pidsOf(d, 'app');
   const res = await fetch(`${d.url}/jobs/app/web/state`, { method: 'POST', body: '2' });
   assert.equal(res.status, 202);
-  const reloaded = await until(() => pidsOf(d, 'app'), (p) => p.length === 1 && p[0] !== app[0], 'a fresh app.web process');
+  const reloaded = await until(() => pidsOf(d, 'app'), (p) => p.length === 1 && p[0] !== app[0], 'a fresh app.web process', 400);
   assert.deepEqual(await pidsOf(d, 'default'), plain, 'default.web untouched by the reload of app.web');
   const legacy = await fetch(`${d.url}/processes/app.web/_restart`, { method: 'POST' });
   assert.equal(legacy.status, 200);
-  await until(() => pidsOf(d, 'app'), (p) => p.length === 1 && p[0] !== reloaded[0], 'another fresh app.web process');
+  await until(() => pidsOf(d, 'app'), (p) => p.length === 1 && p[0] !== reloaded[0], 'another fresh app.web process', 400);
   assert.deepEqual(await pidsOf(d, 'default'), plain, 'default.web untouched by the 0.4 restart of app.web');
   assert.equal(await d.stop(), 0);
 });

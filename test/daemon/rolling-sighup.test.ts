@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
-import { startGafferd } from '../helpers/gafferd.js';
+import { startGafferd, until } from '../helpers/gafferd.js';
 import { fixtureCmd } from '../helpers/paths.js';
 import { request } from '../helpers/http.js';
 
@@ -26,7 +26,7 @@ test('SIGHUP rolls a changed rolling job (never fewer than two ready); gafferctl
   };
   // Both ready before the reload.
   await gafferd.waitForLog(/web.*ready|ready.*web/);
-  while ((await sample()).ready !== 2) await new Promise((r) => setImmediate(r));
+  await until(sample, (s) => s.ready === 2, 'two ready processes before the reload');
   const first = await pids();
 
   writeFileSync(join(gafferd.dir, 'gaffer.ini'), config('b', neverFile));

@@ -113,3 +113,23 @@ export function runGafferd(args: string[], cwd?: string): Promise<{ code: number
     });
   });
 }
+
+/** GET a route of a gafferd and parse its JSON body. */
+export async function getJson(url: string): Promise<any> {
+  const res = await fetch(url);
+  return res.json();
+}
+
+/**
+ * Poll gafferd (another process, observable only through its API) until `ok` holds, every
+ * 25 ms for at most `tries` probes; the error names what was awaited and the last value.
+ */
+export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, tries = 200): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < tries; i++) {
+    last = await probe();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`gave up waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
