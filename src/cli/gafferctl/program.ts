@@ -2,33 +2,25 @@
 // injected I/O; global options are accepted before and after the command.
 import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import { VERSION } from '../../protocol/version.js';
-import { closestWord } from '../../util/closest-word.js';
-import { UsageError } from '../shared/usage-error.js';
+import { commandOutput, commanderExit, runSubcommand, unknownCommandText, type RunState } from '../shared/commander-run.js';
 import { COMMANDS } from './commands/registry.js';
 import { CtlContext, type CtlCommand, type GlobalOptions } from './context.js';
 import { rootHelp } from './help.js';
 import type { CliIo } from '../shared/io.js';
 import { reportError } from './report-error.js';
 
-/** Exit status of usage errors (bad option, missing argument). */
-export const USAGE_ERROR = 2;
-
-interface RunState {
-  code: number;
-  /** The (sub)command whose parsing failed, for the usage line. */
-  failed: Command | undefined;
-  contexts: CtlContext[];
-}
+// How this program names itself and words an unknown command (cli.md).
+const WORDS = { name: 'gafferctl', unknownCommand: (word: string): string => `Unknown command '${word}'` };
 
 /** Run gafferctl with the arguments after the program name; resolves with the exit status. */
 export async function runGafferctl(args: readonly string[], io: CliIo): Promise<number> {
-  const state: RunState = { code: 0, failed: undefined, contexts: [] };
+  const state: RunState<CtlContext> = { code: 0, failed: undefined, contexts: [] };
   const program = buildProgram(io, state);
   try {
     await program.parseAsync([...args], { from: 'user' });
     return state.code;
   } catch (err) {
-    if (err instanceof CommanderError) return commanderExit(err, program, state, io);
+    if (err instanceof CommanderError) return commanderExit(err, program, state, io, WORDS);
     return reportError(err, io);
   } finally {
     await Promise.all(state.contexts.map((c) => c.close()));
@@ -36,13 +28,8 @@ export async function runGafferctl(args: readonly string[], io: CliIo): Promise<
 }
 
 /** Build the program; actions record their exit status in `state`. */
-function buildProgram(io: CliIo, state: RunState): Command {
-  const output = (cmd: Command): OutputConfiguration => ({
-    writeOut: (text) => { io.stdout.write(text); },
-    writeErr: (text) => { io.stderr.write(text); },
-    // Errors are printed by commanderExit, which knows the exit status rules.
-    outputError: () => { state.failed ??= cmd; },
-  });
+function buildProgram(io: CliIo, state: RunState<CtlContext>): Command {
+  const output = (cmd: Command): OutputConfiguration => commandOutput(io, state, cmd);
   const program = new Command('gafferctl')
     .version(`gaffer (version ${VERSION})\nReleased under the MIT licence.`, '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help')
@@ -64,15 +51,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
     sub.action(async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
       const ctx = new CtlContext(io, cmd.optsWithGlobals<GlobalOptions>());
-      state.contexts.push(ctx);
-      try {
-        state.code = (await spec.run(ctx, cmd.processedArgs, cmd.opts())) ?? 0;
-      } catch (err) {
-        if (!(err instanceof UsageError)) throw err;
-        // Printed by commanderExit with this command's usage line.
-        state.failed = sub;
-        throw new CommanderError(USAGE_ERROR, 'gaffer.usage', err.message);
-      }
+      await runSubcommand(state, sub, ctx, () => spec.run(ctx, cmd.processedArgs, cmd.opts()));
     });
     program.addCommand(sub);
   }
@@ -84,7 +63,7 @@ function buildProgram(io: CliIo, state: RunState): Command {
       io.stdout.write(rootHelp(program));
       return;
     }
-    io.stderr.write(`Unknown command '${word}'\n${commandHint(program, word)}`);
+    io.stderr.write(unknownCommandText(program, word, WORDS));
     state.code = 1;
   });
   return program;
@@ -121,32 +100,11 @@ function helpCommand(program: Command): CtlCommand {
       }
       const sub = program.commands.find((c) => c.name() === name);
       if (!sub) {
-        ctx.io.stderr.write(`Unknown command '${name}'\n${commandHint(program, name)}`);
+        ctx.io.stderr.write(unknownCommandText(program, name, WORDS));
         return 1;
       }
       ctx.io.stdout.write(sub.helpInformation());
       return 0;
     },
   };
-}
-
-// help/version exit 0; an unknown command is status 1; other parse errors are usage errors (status 2).
-function commanderExit(err: CommanderError, program: Command, state: RunState, io: CliIo): number {
-  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return err.exitCode;
-  const message = err.message.replace(/^error: /, '');
-  if (err.code === 'commander.unknownCommand') {
-    const word = /'([^']*)'/.exec(message)?.[1] ?? message;
-    io.stderr.write(`Unknown command '${word}'\n${commandHint(program, word)}`);
-    return 1;
-  }
-  const cmd = state.failed ?? program;
-  const name = cmd === program ? 'gafferctl' : `gafferctl ${cmd.name()}`;
-  io.stdout.write(`Error: ${message}\nUsage: ${name} ${cmd.usage()}\nRun '${cmd === program ? 'gafferctl --help' : `gafferctl help ${cmd.name()}`}' for more information.\n`);
-  return USAGE_ERROR;
-}
-
-// `Did you mean 'list'?` for a near miss (a second line under the Unknown command one), else nothing.
-function commandHint(program: Command, word: string): string {
-  const guess = closestWord(word, program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
-  return guess === undefined ? '' : `Did you mean '${guess}'? ('gafferctl help' lists the commands)\n`;
 }
